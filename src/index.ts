@@ -1,0 +1,6 @@
+/**
+ * fledge's library API. Each stage exports its entry points here (one line per export).
+ */
+export { type ErrorCode, type ExitCode, FledgeError } from "./errors.js";
+export type * from "./notebook/types.js";
+export type * from "./python/types.js";
