@@ -1,0 +1,13 @@
+/** graph/: the dataflow graph of a notebook (and, beside it, the workflow steps built on it). */
+export {
+  buildDataflow,
+  calledFunctions,
+  cellDefines,
+  type DataflowOptions,
+  type EffectiveRead,
+  effectiveReads,
+  indexFunctions,
+  orderConstraints,
+  topologicalOrder,
+} from "./dataflow.js";
+export type * from "./types.js";
