@@ -2,5 +2,6 @@
  * fledge's library API. Each stage exports its entry points here (one line per export).
  */
 export { type ErrorCode, type ExitCode, FledgeError } from "./errors.js";
+export * from "./notebook/index.js";
 export type * from "./notebook/types.js";
 export type * from "./python/types.js";

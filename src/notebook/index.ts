@@ -1,0 +1,14 @@
+/** notebook/: reading, validating and writing Jupyter notebooks (the first stage of the pipeline). */
+export { fileError, readTextFile, writeFileAtomic } from "./fs.js";
+export { formatNumber, JsonNumber, JsonSyntaxError, numberValue, parseJson, serializeJson } from "./json.js";
+export {
+  isPercentPath,
+  type LoadedNotebook,
+  notebookLanguage,
+  readNotebookFile,
+  requirePythonKernel,
+} from "./load.js";
+export { cloneJson } from "./memo.js";
+export { KNOWN_MINOR, type NotebookOrigin, type ParsedNotebook, parseNotebook } from "./read.js";
+export { type ValidationProblem, validateNotebook } from "./validate.js";
+export { isSplitMime, serializeNotebook, splitLines, type WriteOptions } from "./write.js";
