@@ -391,34 +391,49 @@ def _folder_size(folder):
 
 
 def save_inputs(
-    folder, names, max_rows=40, budget=1_000_000, synthetic=False, values=None
+    folder,
+    names,
+    max_rows=40,
+    budget=1_000_000,
+    synthetic=False,
+    values=None,
+    append=False,
 ):
-    """Sample the named values of the user's namespace (or ``values``) into ``folder``; writes manifest.json."""
+    """Sample the named values of the user's namespace (or ``values``) into ``folder``.
+
+    Writes manifest.json. With ``append``, the inputs are added to those already saved in the folder
+    (values recorded at another point of the run); ``budget`` applies to what this call adds.
+    """
     ns = values if values is not None else _record()._user_ns()
     present = {n: ns[n] for n in names if n in ns}
     missing = [n for n in names if n not in ns]
+    previous = {"inputs": {}, "redacted": [], "missing": [], "rows": max_rows}
+    manifest_path = os.path.join(folder, "manifest.json")
+    if append and os.path.exists(manifest_path):
+        with open(manifest_path, encoding="utf-8") as f:
+            previous = json.load(f)
+    elif not append:
+        _clear(folder)
+    start = _folder_size(folder)
     rows = max_rows
     while True:
-        _clear(folder)
         entries, redacted = _write_inputs(folder, present, rows, synthetic)
-        size = _folder_size(folder)
+        size = _folder_size(folder) - start
         if size <= budget or rows <= 2:
             break
+        for entry in entries.values():
+            os.remove(os.path.join(folder, entry["file"]))
         rows = max(2, rows // 2)
     manifest = {
-        "inputs": entries,
+        "inputs": {**previous["inputs"], **entries},
         "outputs": {},
-        "rows": rows,
+        "rows": min(rows, previous.get("rows", rows)),
         "synthetic": synthetic,
-        "redacted": redacted,
-        "missing": missing,
+        "redacted": previous["redacted"] + redacted,
+        "missing": previous["missing"] + missing,
     }
     _write_manifest(folder, manifest)
-    return {
-        "manifest": manifest,
-        "bytes": _folder_size(folder),
-        "over_budget": size > budget,
-    }
+    return {"manifest": manifest, "bytes": size, "over_budget": size > budget}
 
 
 def _write_inputs(folder, present, rows, synthetic):

@@ -476,6 +476,12 @@ def fingerprint_names(names, namespace=None):
     return out
 
 
+def user_names():
+    """The user's own names (no IPython bookkeeping): to check that fledge leaves none behind."""
+    hidden = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+    return sorted(n for n in _user_ns() if not n.startswith("_") and n not in hidden)
+
+
 def type_of(value):
     """Qualified type, plus element information useful for annotations."""
     out = {"type": _qualname(value)}
