@@ -5,3 +5,4 @@ export { type ErrorCode, type ExitCode, FledgeError } from "./errors.js";
 export * from "./notebook/index.js";
 export type * from "./notebook/types.js";
 export type * from "./python/types.js";
+export * from "./python/index.js";

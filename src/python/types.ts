@@ -110,7 +110,17 @@ export interface CellAnalysis {
   opaque: boolean;
   /** One record per top-level statement (for statement-level splitting in map/extract). */
   statements: StatementRecord[];
+  /**
+   * Global names read by anonymous lambdas the cell creates (`df.apply(lambda r: r * k)` reads `k`). Python only
+   * reads them when the lambda is called — usually while the cell runs — so they are not in `reads` (which is
+   * exact), but a consumer building dependencies should treat them as reads. Lambdas bound to a name
+   * (`f = lambda: k`) get a FunctionRecord instead.
+   */
+  indirectReads: NameRef[];
 }
+
+/** "value": Jupyter displays the value of the cell's last bare expression; "call": a display-only call. */
+export type DisplayKind = "value" | "call";
 
 export interface StatementRecord {
   span: Span;
@@ -119,8 +129,18 @@ export interface StatementRecord {
   defines: string[];
   reads: string[];
   modifies: string[];
-  /** The statement is a bare expression whose value Jupyter would display (last expression of the cell) or a display-only call. */
+  /**
+   * The statement shows something to the person: the cell's last top-level statement when it is a bare expression
+   * not followed by `;` (displayKind "value"), or a bare display-only call anywhere — `display(…)`, `print(…)`,
+   * `pprint(…)`, `plt.show()`/`fig.show()`, `IPython.display.display(…)` (displayKind "call").
+   */
   displays: boolean;
+  displayKind?: DisplayKind;
+  /**
+   * Index into CellAnalysis.magics when the statement comes from IPython syntax: the `pass` a magic/shell/help
+   * line was masked to, `files = !ls` (an assignment whose value is the magic), or the statement `%time` runs.
+   */
+  magic?: number;
 }
 
 export interface NotebookAnalysis {

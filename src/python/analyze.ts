@@ -1,0 +1,283 @@
+/**
+ * `analyzeCell`: mask IPython syntax, parse, walk (scopes.ts), then replay the ordered events into the plain
+ * `CellAnalysis` record.
+ *
+ * Definitions (the oracle, python/oracle.py, computes the same two from CPython's `ast` + `symtable`):
+ * - defines: names bound in the module namespace by code that runs when the cell runs, in first-binding order —
+ *   module-level assignments/imports/def/class/for/with/except/match targets, walrus (also inside
+ *   comprehensions), names a class body declares `global` and binds. Not: `x: int` without a value,
+ *   `del x`, a star import, names a *function* assigns via `global` (recorded on the function).
+ * - reads: names evaluated when the cell runs (module level, class bodies, comprehensions, decorators, default
+ *   values, annotations unless `from __future__ import annotations`) that resolve to the module namespace and
+ *   are not bound by the cell earlier in evaluation order (flow-insensitive: a binding inside an earlier `if`,
+ *   loop or `try` counts), minus builtins and IPython names. Bodies of functions and lambdas are not read when
+ *   the cell runs: their global reads go to the function records (and, for anonymous lambdas, `indirectReads`).
+ */
+import { builtinNames, isAmbientName } from "./builtins.js";
+import { maskIPython } from "./ipython.js";
+import type { SNode } from "./parser.js";
+import { parsePython } from "./parser.js";
+import { type Event, type Scope, Walker } from "./scopes.js";
+import { collectDiagnostics, statementDisplay } from "./statements.js";
+import type { CellAnalysis, FunctionRecord, Modification, NameRef, Span, StatementRecord } from "./types.js";
+
+export interface AnalyzeOptions {
+  /** "3.11" or "3.11.7"; decides which names are builtins. Default: the newest supported. */
+  pythonVersion?: string;
+  cellId?: string;
+}
+
+export function spanOf(n: SNode): Span {
+  return { line: n.sr + 1, column: n.sc + 1, endLine: n.er + 1, endColumn: n.ec + 1 };
+}
+
+type Resolution = "module" | "local";
+
+/** Resolve a name used in a deferred (function) scope, with complete binding sets. */
+function resolveDeferred(name: string, scope: Scope): Resolution {
+  if (scope.globals.has(name)) return "module";
+  if (scope.kind === "module") return "module";
+  if (scope.locals.has(name) || scope.nonlocals.has(name)) return "local";
+  if (name === "__class__" && hasClassAncestor(scope)) return "local";
+  for (let p = scope.parent; p; p = p.parent) {
+    if (p.kind === "module") return "module";
+    if (p.kind === "class") continue;
+    if (p.globals.has(name)) return "module";
+    if (p.locals.has(name) || p.nonlocals.has(name)) return "local";
+  }
+  return "module";
+}
+
+function hasClassAncestor(scope: Scope): boolean {
+  for (let p = scope.parent; p; p = p.parent) if (p.kind === "class") return true;
+  return false;
+}
+
+/** Where a binding made in `scope` lands, for immediate scopes: the module, or a class/comprehension. */
+function bindTarget(name: string, scope: Scope): "module" | "local" {
+  if (scope.kind === "module") return "module";
+  if (scope.globals.has(name)) return "module";
+  return "local";
+}
+
+export function analyzeCell(source: string, cellIndex: number, options: AnalyzeOptions = {}): CellAnalysis {
+  const builtins = builtinNames(options.pythonVersion);
+  const masked = maskIPython(source);
+  const tree = parsePython(masked.masked);
+  const walker = new Walker(masked.masked, spanOf);
+  const topLevel = tree.children.filter((c) => c.named && c.type !== "comment");
+  topLevel.forEach((stmt, i) => {
+    walker.stmt = i;
+    walker.statement(stmt, walker.module);
+  });
+
+  const defines: string[] = [];
+  const defined = new Set<string>();
+  const reads: NameRef[] = [];
+  const readSet = new Set<string>();
+  const deletes: string[] = [];
+  const calls: string[] = [];
+  const aliases: Record<string, string> = {};
+  const modifies: Modification[] = [];
+  const stmtDefines = topLevel.map(() => [] as string[]);
+  const stmtReads = topLevel.map(() => [] as string[]);
+  const stmtModifies = topLevel.map(() => new Set<string>());
+  const stmtBound = topLevel.map(() => new Set<string>());
+  const classBound = new Map<Scope, Set<string>>();
+
+  /** Immediate resolution: which namespace a use in `scope` reads at this point of the replay. */
+  const resolveImmediate = (name: string, scope: Scope): Resolution => {
+    let s: Scope | null = scope;
+    if (s.kind === "class") {
+      if (s.globals.has(name)) return "module";
+      return classBound.get(s)?.has(name) ? "local" : "module";
+    }
+    while (s && s.kind !== "module") {
+      if (s.kind === "comprehension" || s.kind === "annotation") {
+        if (s.locals.has(name)) return "local";
+      } else if (s.kind === "class") {
+        // Names of a class body are not visible to comprehensions nested in it.
+      } else if (s.locals.has(name) || s.nonlocals.has(name)) return "local";
+      s = s.parent;
+    }
+    return "module";
+  };
+
+  const moduleBind = (name: string, stmt: number) => {
+    if (!defined.has(name)) {
+      defined.add(name);
+      defines.push(name);
+    }
+    const sb = stmtBound[stmt];
+    if (sb && !sb.has(name)) {
+      sb.add(name);
+      stmtDefines[stmt]!.push(name);
+    }
+  };
+
+  const modifyEvents: Extract<Event, { t: "modify" }>[] = [];
+  for (const e of walker.events) {
+    if (!e.scope.immediate) continue;
+    switch (e.t) {
+      case "use": {
+        if (resolveImmediate(e.name, e.scope) !== "module") break;
+        if (isAmbientName(e.name, builtins)) break;
+        if (!defined.has(e.name) && !readSet.has(e.name)) {
+          readSet.add(e.name);
+          reads.push({ name: e.name, span: spanOf(e.node) });
+        }
+        const sb = stmtBound[e.stmt];
+        if (sb && !sb.has(e.name) && !stmtReads[e.stmt]!.includes(e.name)) stmtReads[e.stmt]!.push(e.name);
+        break;
+      }
+      case "bind":
+        if (bindTarget(e.name, e.scope) === "module") {
+          moduleBind(e.name, e.stmt);
+          delete aliases[e.name];
+        } else if (e.scope.kind === "class") {
+          const set = classBound.get(e.scope) ?? new Set<string>();
+          classBound.set(e.scope, set);
+          set.add(e.name);
+        }
+        break;
+      case "del":
+        if (bindTarget(e.name, e.scope) === "module" && !deletes.includes(e.name)) deletes.push(e.name);
+        break;
+      case "call":
+        if (
+          resolveImmediate(e.name, e.scope) === "module" &&
+          !builtins.has(e.name) &&
+          !calls.includes(e.name)
+        ) {
+          calls.push(e.name);
+        }
+        break;
+      case "modify":
+        if (resolveImmediate(e.name, e.scope) === "module") modifyEvents.push(e);
+        break;
+      case "alias":
+        if (e.scope.kind === "module") aliases[e.name] = e.target;
+        break;
+    }
+  }
+
+  for (const e of modifyEvents) {
+    if (e.general && walker.importBound.has(e.name)) continue;
+    if (isAmbientName(e.name, builtins)) continue;
+    const mod: Modification = {
+      name: e.name,
+      confidence: e.confidence,
+      reason: e.reason,
+      span: spanOf(e.node),
+    };
+    modifies.push(mod);
+    stmtModifies[e.stmt]?.add(e.name);
+    const target = aliases[e.name];
+    if (target && target !== e.name) {
+      modifies.push({
+        ...mod,
+        name: target,
+        confidence: "possible",
+        reason: `${e.reason} (via alias ${e.name})`,
+        via: e.name,
+      });
+      stmtModifies[e.stmt]?.add(target);
+    }
+  }
+
+  const functions = functionRecords(walker, builtins);
+  const indirectReads = lambdaReads(walker, builtins);
+
+  const statements: StatementRecord[] = topLevel.map((n, i) => {
+    const rec: StatementRecord = {
+      span: spanOf(n),
+      type: n.type,
+      defines: stmtDefines[i]!,
+      reads: stmtReads[i]!,
+      modifies: [...stmtModifies[i]!],
+      displays: false,
+    };
+    const display = statementDisplay(n, tree, i === topLevel.length - 1, masked.masked);
+    if (display) {
+      rec.displays = true;
+      rec.displayKind = display;
+    }
+    const magic = masked.magicRows.get(n.sr);
+    if (magic !== undefined) rec.magic = magic;
+    return rec;
+  });
+
+  const analysis: CellAnalysis = {
+    cellIndex,
+    defines,
+    reads,
+    modifies,
+    deletes,
+    imports: walker.imports,
+    functions,
+    calls,
+    aliases,
+    magics: masked.magics,
+    diagnostics: collectDiagnostics(tree, masked.masked),
+    opaque:
+      walker.starImport ||
+      walker.dynamic ||
+      masked.magics.some((m) => m.kind === "line-magic" && m.name === "run"),
+    statements,
+    indirectReads,
+  };
+  if (options.cellId !== undefined) analysis.cellId = options.cellId;
+  return analysis;
+}
+
+function functionRecords(walker: Walker, builtins: ReadonlySet<string>): FunctionRecord[] {
+  const records: FunctionRecord[] = [];
+  const byScope = new Map<Scope, (typeof walker.owners)[number]>();
+  for (const o of walker.owners) for (const s of o.scopes) byScope.set(s, o);
+  const reads = new Map<(typeof walker.owners)[number], Set<string>>();
+  const writes = new Map<(typeof walker.owners)[number], Set<string>>();
+  const callsOf = new Map<(typeof walker.owners)[number], Set<string>>();
+  for (const o of walker.owners) {
+    reads.set(o, new Set());
+    writes.set(o, new Set());
+    callsOf.set(o, new Set());
+  }
+  for (const e of walker.events) {
+    if (e.scope.immediate) continue;
+    const owner = byScope.get(e.scope);
+    if (!owner) continue;
+    if (e.t === "use" && resolveDeferred(e.name, e.scope) === "module" && !isAmbientName(e.name, builtins)) {
+      reads.get(owner)!.add(e.name);
+    } else if ((e.t === "bind" || e.t === "del") && e.scope.globals.has(e.name)) {
+      writes.get(owner)!.add(e.name);
+    } else if (e.t === "call" && resolveDeferred(e.name, e.scope) === "module" && !builtins.has(e.name)) {
+      callsOf.get(owner)!.add(e.name);
+    }
+  }
+  for (const o of walker.owners) {
+    if (o.name === "<lambda>") continue;
+    records.push({
+      name: o.name,
+      kind: o.kind,
+      globalReads: [...reads.get(o)!].sort(),
+      globalWrites: [...writes.get(o)!].sort(),
+      calls: [...callsOf.get(o)!].sort(),
+      span: spanOf(o.node),
+    });
+  }
+  return records;
+}
+
+/** Global reads of anonymous lambdas created while the cell runs (`df.apply(lambda r: r * k)`). */
+function lambdaReads(walker: Walker, builtins: ReadonlySet<string>): NameRef[] {
+  const out: NameRef[] = [];
+  const seen = new Set<string>();
+  for (const e of walker.events) {
+    if (e.t !== "use" || e.scope.immediate || e.scope.owner !== null) continue;
+    if (resolveDeferred(e.name, e.scope) !== "module" || isAmbientName(e.name, builtins)) continue;
+    if (seen.has(e.name)) continue;
+    seen.add(e.name);
+    out.push({ name: e.name, span: spanOf(e.node) });
+  }
+  return out;
+}

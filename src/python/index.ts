@@ -1,0 +1,78 @@
+/**
+ * python/: what each code cell defines, reads, modifies, deletes and imports.
+ *
+ *   await initPython();                       // once: loads web-tree-sitter and the Python grammar
+ *   const analysis = analyzeNotebook(nb);     // sync, pure
+ */
+import type { Notebook } from "../notebook/types.js";
+import { type AnalyzeOptions, analyzeCell } from "./analyze.js";
+import { NEWEST_PYTHON_VERSION, normalizePythonVersion } from "./builtins.js";
+import type { CellAnalysis, Modification, NotebookAnalysis } from "./types.js";
+
+export { type AnalyzeOptions, analyzeCell } from "./analyze.js";
+export {
+  builtinNames,
+  isAmbientName,
+  NEWEST_PYTHON_VERSION,
+  normalizePythonVersion,
+  SUPPORTED_PYTHON_VERSIONS,
+} from "./builtins.js";
+export { type MaskedCell, maskIPython } from "./ipython.js";
+export { initPython, isPythonReady } from "./parser.js";
+
+/** The notebook's Python version ("3.11") from `language_info.version`, else the newest supported. */
+export function notebookPythonVersion(nb: Notebook): string {
+  const v = nb.metadata?.language_info?.version;
+  return typeof v === "string" ? normalizePythonVersion(v) : NEWEST_PYTHON_VERSION;
+}
+
+/**
+ * Analyse every code cell. Pure: no I/O. Requires `await initPython()` first.
+ *
+ * On top of the per-cell analysis it applies what needs the whole notebook:
+ * - general-rule modifications (`obj.method()` with its result dropped) of names that some cell binds by an
+ *   import are dropped (`plt.plot(…)` does not modify `plt`);
+ * - aliases made in earlier cells (`X = df` in cell 1) turn a modification of `X` in a later cell into a
+ *   possible modification of `df`.
+ */
+export function analyzeNotebook(nb: Notebook): NotebookAnalysis {
+  const pythonVersion = notebookPythonVersion(nb);
+  const cells: CellAnalysis[] = [];
+  nb.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code") return;
+    const options: AnalyzeOptions = { pythonVersion };
+    if (typeof cell.id === "string") options.cellId = cell.id;
+    cells.push(analyzeCell(cell.source, index, options));
+  });
+
+  const imported = new Set<string>();
+  for (const c of cells) for (const imp of c.imports) for (const b of imp.binds) imported.add(b);
+  const aliases = new Map<string, string>();
+  for (const c of cells) {
+    c.modifies = c.modifies.filter(
+      (m) => !(m.confidence === "possible" && isGeneral(m) && imported.has(m.name)),
+    );
+    const extra: Modification[] = [];
+    for (const m of c.modifies) {
+      const target = aliases.get(m.name);
+      if (!target || m.via || c.aliases[m.name] !== undefined) continue;
+      if (c.modifies.some((o) => o.name === target && o.via === m.name)) continue;
+      extra.push({
+        ...m,
+        name: target,
+        confidence: "possible",
+        reason: `${m.reason} (via alias ${m.name})`,
+        via: m.name,
+      });
+    }
+    c.modifies.push(...extra);
+    // Rebinding a name ends its alias; `X = df` starts one.
+    for (const d of c.defines) aliases.delete(d);
+    for (const [name, target] of Object.entries(c.aliases)) aliases.set(name, target);
+  }
+  return { pythonVersion, cells };
+}
+
+function isGeneral(m: Modification): boolean {
+  return m.reason.endsWith("called and its result dropped");
+}
