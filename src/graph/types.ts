@@ -67,6 +67,8 @@ export interface StepParameter {
   /** Where the literal stands. */
   cell: number;
   span: Span;
+  /** Further places where the same literal stands for the same parameter (added by map, issue 5). */
+  alsoAt?: { cell: number; span: Span }[];
 }
 
 export interface Step {
@@ -92,6 +94,8 @@ export interface Step {
   unresolved: string[];
   /** Module names imported (by the statements in the step or needed by them). */
   imports: string[];
+  /** The names bound by imports that the step's statements (or the helpers they call) read (added by map). */
+  importedNames?: string[];
   /** Notebook functions/classes this step uses (defined in the step or shared helpers). */
   helpers: string[];
   /** Result statements of this step (files written, metrics, predictions). */
@@ -107,4 +111,21 @@ export interface WorkflowMap {
   /** How the segmentation was chosen: headings at level N, or dataflow cuts, or a user steps.yaml. */
   strategy: { kind: "headings"; level: number } | { kind: "dataflow" } | { kind: "user" };
   graph: DataflowGraph;
+  /** Step → step data flow: the names `to` takes from `from` (added by map, issue 5). */
+  edges?: { from: string; to: string; names: string[] }[];
+  /** Problems found while mapping: names read but defined nowhere above (added by map, issue 5). */
+  findings?: WorkflowMapFinding[];
+}
+
+/** A problem of the map, reported (never dropped): a step input nothing above provides. */
+export interface WorkflowMapFinding {
+  code: "undefined-name" | "used-before-defined";
+  severity: "warning";
+  step: string;
+  /** Internal: index of the step while the map is built. */
+  stepIndex?: number;
+  name: string;
+  cell: number;
+  span: Span;
+  message: string;
 }
