@@ -1,0 +1,241 @@
+/**
+ * Parameters: literals in a step's code worth configuring (issue 5, "Segmentation"): file paths, seeds, test
+ * sizes, hyperparameters and column lists. Each keeps the literal as written, its JSON value, and where it stands
+ * (cell + span), so `extract` can replace it by a parameter and write params.yaml.
+ *
+ * Found in three shapes:
+ * - a constant assigned at top level: `DATA_PATH = "data/x.csv"`, `SEED = 42`, `FEATURES = ["a", "b"]`;
+ * - a keyword argument of a call: `train_test_split(…, test_size=0.2, random_state=42)`,
+ *   `RandomForestClassifier(n_estimators=200)`, `get_dummies(…, columns=["a"])`;
+ * - a path literal passed to a reading or writing call: `pd.read_csv("data/train.csv")`, `np.random.seed(0)`.
+ */
+import type { Span } from "../python/types.js";
+import { toIdentifier } from "./naming.js";
+import { numberValue, positionalArgs, stringValue, type Token } from "./pytokens.js";
+import { lineStarts, type StatementInfo, spanOf } from "./statements.js";
+import type { StepParameter } from "./types.js";
+
+type Value = StepParameter["value"];
+
+const PATH_EXT =
+  /\.(?:csv|tsv|txt|json|jsonl|parquet|pkl|pickle|joblib|xlsx?|h5|hdf5?|feather|npy|npz|png|jpe?g|svg|pdf|zip|gz|bz2|xz|tar|db|sqlite3?|ya?ml|model|bin|pt|pth|onnx|arrow|orc|avro|data|dat|xml|html?)$/i;
+const SEED_NAME = /^(?:random_state|seed|random_seed|rng_seed|SEED|RANDOM_STATE|RANDOM_SEED)$/i;
+const SIZE_NAME =
+  /(?:^|_)(?:test_size|train_size|val_size|valid_size|validation_size|validation_split|test_ratio|split|ratio|frac|fraction)$/i;
+const HYPER_NAME =
+  /^(?:n_estimators|max_depth|min_samples_split|min_samples_leaf|max_features|learning_rate|lr|eta|epochs|n_epochs|batch_size|c|alpha|l1_ratio|gamma|kernel|degree|n_neighbors|n_clusters|n_components|max_iter|tol|penalty|solver|subsample|colsample_bytree|num_leaves|reg_alpha|reg_lambda|min_child_weight|hidden_layer_sizes|activation|dropout|threshold|k|cv|n_splits|n_iter|max_leaf_nodes|criterion|loss|momentum|weight_decay|iterations|depth|l2_leaf_reg|num_boost_round|early_stopping_rounds|n_folds|max_samples|bootstrap|class_weight|fit_intercept|shuffle|stratify)$/i;
+// Keywords that are plumbing, not configuration.
+const PLUMBING =
+  /^(?:verbose|n_jobs|index|axis|inplace|ascending|errors|how|figsize|kind|title|dtype|sep|delimiter|header|encoding|ignore_index|copy|on|left_on|right_on|suffixes|label|color|colors|alpha_plot|bins|ax|xlabel|ylabel|rot|fontsize|normalize|exist_ok|mode|return_counts|keepdims|sort|level|drop_first|sparse|handle_unknown|sparse_output|usecols|names|parse_dates|index_col|na_values|skiprows|nrows|low_memory|engine|compression|orient|lines|protocol|file|end|flush|format|fmt|dpi|bbox_inches|transparent|x|y|hue|data|row|col|palette|size|s|c_plot|marker|linestyle|linewidth|lw|cmap|annot|square|legend|grid|subset|keep|method|limit|downcast|value|columns_plot|frac_plot|rtol|atol|output_dict|digits|target_names|labels|average|pos_label|zero_division|metric|scoring|refit|return_train_score|param_grid|param_distributions|estimator)$/i;
+
+export interface ParameterOptions {
+  /** Names bound by imports or used as data elsewhere are never parameters. */
+  isConstantTarget?: (name: string) => boolean;
+}
+
+function literalAt(tokens: Token[], from: number, to: number): { literal: string; value: Value } | undefined {
+  const seg = tokens.slice(from, to);
+  if (seg.length === 0) return undefined;
+  const one = (t: Token | undefined, neg = false): Value | undefined => {
+    if (!t) return undefined;
+    if (t.kind === "string") return stringValue(t.text);
+    if (t.kind === "number") {
+      const v = numberValue(t.text);
+      return v === undefined ? undefined : neg ? -v : v;
+    }
+    if (t.kind === "name" && (t.text === "True" || t.text === "False")) return t.text === "True";
+    if (t.kind === "name" && t.text === "None") return null;
+    return undefined;
+  };
+  const text = (a: number, b: number) => tokens.slice(a, b).map((t) => t.text);
+  if (seg.length === 1) {
+    const v = one(seg[0]);
+    return v === undefined ? undefined : { literal: seg[0]!.text, value: v };
+  }
+  if (seg.length === 2 && seg[0]!.text === "-" && seg[1]!.kind === "number") {
+    const v = one(seg[1], true);
+    return v === undefined ? undefined : { literal: `-${seg[1]!.text}`, value: v };
+  }
+  // A list or tuple of scalar literals: ["a", "b"] / (64, 32)
+  const open = seg[0]!.text;
+  const close = seg[seg.length - 1]!.text;
+  if ((open === "[" && close === "]") || (open === "(" && close === ")")) {
+    const items: (string | number | boolean | null)[] = [];
+    let expectValue = true;
+    for (let k = 1; k < seg.length - 1; k++) {
+      const t = seg[k]!;
+      if (expectValue) {
+        const v = one(t);
+        if (v === undefined || Array.isArray(v)) return undefined;
+        items.push(v);
+        expectValue = false;
+      } else if (t.text === ",") expectValue = true;
+      else return undefined;
+    }
+    if (items.length === 0) return undefined;
+    void text;
+    return { literal: "", value: items };
+  }
+  return undefined;
+}
+
+function isPath(v: Value): v is string {
+  return (
+    typeof v === "string" &&
+    v.length > 2 &&
+    v.length < 300 &&
+    !/\s{2,}|\n/.test(v) &&
+    (PATH_EXT.test(v) || /^(?:https?|s3|gs|ftp):\/\//.test(v) || /^(?:\.{0,2}\/|~\/)[\w.-]/.test(v))
+  );
+}
+
+function pathName(v: string): string {
+  const last =
+    v
+      .replace(/[?#].*$/, "")
+      .split(/[\\/]/)
+      .filter(Boolean)
+      .pop() ?? "data";
+  const stem = last.replace(/\.(?:gz|bz2|xz|zip)$/i, "").replace(/\.[^.]+$/, "");
+  const id = toIdentifier(stem);
+  return id.endsWith("_path") ? id : `${id === "step" ? "data" : id}_path`;
+}
+
+function kindOf(name: string, value: Value): StepParameter["kind"] {
+  if (isPath(value)) return "path";
+  if (SEED_NAME.test(name)) return "seed";
+  if (SIZE_NAME.test(name)) return "size";
+  if (Array.isArray(value) && value.every((x) => typeof x === "string")) return "columns";
+  if (HYPER_NAME.test(name)) return "hyperparameter";
+  return "other";
+}
+
+/** The parameters of one statement. */
+export function statementParameters(s: StatementInfo, cellSource: string): StepParameter[] {
+  const out: StepParameter[] = [];
+  const starts = lineStarts(cellSource);
+  const t = s.tokens;
+  const add = (name: string, from: number, to: number, kind?: StepParameter["kind"]) => {
+    const lit = literalAt(t, from, to);
+    if (!lit) return;
+    const a = s.offset + t[from]!.start;
+    const b = s.offset + t[to - 1]!.end;
+    const span: Span = spanOf(starts, a, b);
+    out.push({
+      name: toIdentifier(name),
+      literal: cellSource.slice(a, b),
+      value: lit.value,
+      kind: kind ?? kindOf(name, lit.value),
+      cell: s.ref.cell,
+      span,
+    });
+  };
+  const used = new Set<number>();
+  // 1. NAME = literal at top level.
+  if (
+    t.length >= 3 &&
+    t[0]!.kind === "name" &&
+    t[1]!.text === "=" &&
+    s.record.type === "expression_statement"
+  ) {
+    const target = t[0]!.text;
+    const lit = literalAt(t, 2, t.length);
+    if (lit) {
+      const isConst = /^[A-Z][A-Z0-9_]*$/.test(target);
+      const k = kindOf(target, lit.value);
+      if (
+        k === "path" ||
+        k === "seed" ||
+        k === "size" ||
+        k === "columns" ||
+        isConst ||
+        HYPER_NAME.test(target)
+      ) {
+        add(target, 2, t.length, k === "other" && isConst ? "hyperparameter" : k);
+        for (let i = 2; i < t.length; i++) used.add(i);
+      }
+    }
+  }
+  // 2. keyword arguments, 3. path literals and seeds in calls.
+  for (const call of s.calls) {
+    const ctor = /^[A-Z]/.test(call.name);
+    const modelCall =
+      ctor || ["fit", "compile", "train", "train_test_split", "cross_val_score"].includes(call.name);
+    let depth = 0;
+    for (let k = call.open + 1; k < call.close; k++) {
+      const tok = t[k]!;
+      if (tok.kind === "op" && "([{".includes(tok.text)) depth++;
+      else if (tok.kind === "op" && ")]}".includes(tok.text)) depth--;
+      if (depth !== 0 || tok.kind !== "name" || t[k + 1]?.text !== "=" || !/^[(,]$/.test(t[k - 1]!.text))
+        continue;
+      let e = k + 2;
+      let d = 0;
+      while (e < call.close) {
+        const u = t[e]!;
+        if (u.kind === "op" && "([{".includes(u.text)) d++;
+        else if (u.kind === "op" && ")]}".includes(u.text)) d--;
+        else if (d === 0 && u.text === ",") break;
+        e++;
+      }
+      const kw = tok.text;
+      if (used.has(k + 2)) continue;
+      const lit = literalAt(t, k + 2, e);
+      if (lit) {
+        const kind = kindOf(kw, lit.value);
+        const listOfCols = kw === "columns" || kw === "subset" || kw === "features" || kw === "cols";
+        const wanted =
+          kind === "seed" ||
+          kind === "size" ||
+          kind === "path" ||
+          (listOfCols && kind === "columns") ||
+          (modelCall &&
+            !PLUMBING.test(kw) &&
+            (kind === "hyperparameter" || (ctor && typeof lit.value !== "string")));
+        if (wanted) {
+          const name =
+            kw.length === 1 && ctor ? `${call.name}_${kw}` : listOfCols ? `${call.name}_${kw}` : kw;
+          add(
+            name,
+            k + 2,
+            e,
+            listOfCols && kind === "columns" ? "columns" : kind === "other" ? "hyperparameter" : kind,
+          );
+          for (let i = k + 2; i < e; i++) used.add(i);
+        }
+      }
+      k = e - 1;
+    }
+    const positional = positionalArgs(t, call);
+    if (/^(?:seed|manual_seed|set_seed|set_random_seed)$/.test(call.name) && positional.length === 1) {
+      const p = positional[0]!;
+      if (!used.has(p.from)) {
+        add("seed", p.from, p.to, "seed");
+        used.add(p.from);
+      }
+    }
+    for (const p of positional) {
+      if (used.has(p.from) || p.to - p.from !== 1) continue;
+      const lit = literalAt(t, p.from, p.to);
+      if (lit && isPath(lit.value)) {
+        add(pathName(lit.value), p.from, p.to, "path");
+        used.add(p.from);
+      }
+    }
+  }
+  return out;
+}
+
+/** Unique parameter names across a list (same name and literal: kept once; same name, other literal: suffixed). */
+export function dedupeParameters(params: StepParameter[], taken: Set<string>): StepParameter[] {
+  const out: StepParameter[] = [];
+  for (const p of params) {
+    const same = out.find((q) => q.name === p.name && q.literal === p.literal);
+    if (same) continue;
+    let name = p.name;
+    let k = 2;
+    while (taken.has(name)) name = `${p.name}_${k++}`;
+    taken.add(name);
+    out.push({ ...p, name });
+  }
+  return out;
+}

@@ -1,0 +1,446 @@
+/**
+ * Statement-level facts the step builder works on: the text of every top-level statement of every code
+ * cell, its tokens and calls, and what kind of statement it is (import, definition, display, result, …).
+ *
+ * The analyzer's StatementRecord gives names (defines/reads/modifies); this file adds the shape of the code.
+ * Everything here is computed from the saved notebook text; nothing is run.
+ */
+import type { Cell } from "../notebook/types.js";
+import type {
+  CellAnalysis,
+  FunctionRecord,
+  NotebookAnalysis,
+  Span,
+  StatementRecord,
+} from "../python/types.js";
+import { type CallSite, callSites, positionalArgs, type Token, tokenize } from "./pytokens.js";
+import type { StatementRef } from "./types.js";
+
+export type StatementKind =
+  | "import"
+  | "definition" // def / class (helpers)
+  | "display" // shows something and changes nothing that matters
+  | "result" // writes a file, computes or prints a metric, predicts
+  | "compute"
+  | "magic"; // an IPython line kept with the statements around it (`%%time`, `!pip install`)
+
+export type ResultKind = "write" | "metric" | "predict";
+
+export interface StatementInfo {
+  ref: StatementRef;
+  /** Position in notebook order over all statements (cell order, then statement order). */
+  pos: number;
+  record: StatementRecord;
+  text: string;
+  /** Offset of the statement text in the cell source. */
+  offset: number;
+  tokens: Token[];
+  calls: CallSite[];
+  kind: StatementKind;
+  /** The statement stands for an IPython line (magic, shell, help). */
+  magic?: boolean;
+  result?: ResultKind;
+  /** Reads plus the global reads of the notebook functions the statement calls (transitively). */
+  effectiveReads: string[];
+  /** Modifications the analyzer is at least "likely" about. */
+  strongModifies: string[];
+  /** The notebook functions/classes the statement calls or references. */
+  helpersUsed: string[];
+}
+
+/** Offsets of line starts in a source string (\n, \r\n and lone \r all end a line). */
+export function lineStarts(src: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\n") starts.push(i + 1);
+    else if (c === "\r" && src[i + 1] !== "\n") starts.push(i + 1);
+  }
+  return starts;
+}
+
+export function offsetOf(starts: number[], line: number, column: number): number {
+  return (starts[line - 1] ?? starts[starts.length - 1] ?? 0) + column - 1;
+}
+
+/** The span of `[from, to)` offsets of a cell source. */
+export function spanOf(starts: number[], from: number, to: number): Span {
+  const locate = (off: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: off - starts[lo]! + 1 };
+  };
+  const a = locate(from);
+  const b = locate(to);
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+function within(inner: Span, outer: Span): boolean {
+  const before = (l1: number, c1: number, l2: number, c2: number) => l1 < l2 || (l1 === l2 && c1 <= c2);
+  return (
+    before(outer.line, outer.column, inner.line, inner.column) &&
+    before(inner.endLine, inner.endColumn, outer.endLine, outer.endColumn)
+  );
+}
+
+// Calls whose effect is to show something.
+const SHOW_CALLS = new Set(["print", "display", "pprint", "show", "imshow", "HTML", "Markdown", "Image"]);
+// Plotting/summary modules: any call on them only draws or shows.
+const SHOW_MODULES = new Set([
+  "plt",
+  "sns",
+  "px",
+  "go",
+  "pyplot",
+  "seaborn",
+  "plotting",
+  "ff",
+  "alt",
+  "msno",
+]);
+// Methods that only look at data (pandas, numpy, matplotlib axes) or draw it.
+export const LOOK_METHODS = new Set([
+  "head",
+  "tail",
+  "describe",
+  "info",
+  "plot",
+  "hist",
+  "boxplot",
+  "scatter",
+  "bar",
+  "barh",
+  "pie",
+  "value_counts",
+  "nunique",
+  "unique",
+  "isnull",
+  "isna",
+  "notnull",
+  "notna",
+  "sum",
+  "mean",
+  "median",
+  "std",
+  "min",
+  "max",
+  "count",
+  "corr",
+  "cov",
+  "sample",
+  "show",
+  "set_title",
+  "set_xlabel",
+  "set_ylabel",
+  "set_xlim",
+  "set_ylim",
+  "legend",
+  "grid",
+  "imshow",
+  "heatmap",
+  "title",
+  "xlabel",
+  "ylabel",
+  "tight_layout",
+  "subplots_adjust",
+  "axis",
+  "text",
+  "annotate",
+  "colorbar",
+  "memory_usage",
+  "dtypes",
+  "shape",
+  "to_string",
+  "summary",
+  "style",
+  "get_params",
+  "keys",
+  "items",
+  "values",
+  "round",
+  "nlargest",
+  "nsmallest",
+  "sort_values",
+  "sort_index",
+  "groupby",
+  "agg",
+  "aggregate",
+  "crosstab",
+  "pivot_table",
+  "format",
+  "figure",
+  "subplot",
+  "subplots",
+  "suptitle",
+  "xticks",
+  "yticks",
+  "savefig",
+]);
+
+const WRITE_METHODS = new Set([
+  "to_csv",
+  "to_parquet",
+  "to_pickle",
+  "to_excel",
+  "to_feather",
+  "to_hdf",
+  "to_sql",
+  "to_stata",
+  "to_latex",
+  "savefig",
+  "savetxt",
+  "savez",
+  "savez_compressed",
+  "imwrite",
+  "imsave",
+  "write_csv",
+  "write_parquet",
+  "save_model",
+  "export_graphviz",
+]);
+// `dump`/`save` are writes only on a module/object known to persist (joblib.dump, pickle.dump, np.save, model.save).
+const DUMP_METHODS = new Set(["dump", "save", "write", "to_json"]);
+
+const METRIC_CALLS = new Set([
+  "classification_report",
+  "confusion_matrix",
+  "cross_val_score",
+  "cross_validate",
+  "cross_val_predict",
+  "score",
+  "evaluate",
+  "roc_curve",
+  "precision_recall_curve",
+  "auc",
+  "silhouette_score",
+]);
+const METRIC_SUFFIX = /(?:_score|_error|_loss|_report|_deviance|_matrix)$/;
+const PREDICT_CALLS = new Set(["predict", "predict_proba", "predict_log_proba", "decision_function"]);
+
+export function isMetricCall(c: CallSite): boolean {
+  return METRIC_CALLS.has(c.name) || METRIC_SUFFIX.test(c.name);
+}
+
+export function isPredictCall(c: CallSite): boolean {
+  return PREDICT_CALLS.has(c.name) && c.receiver.length > 0;
+}
+
+function isWriteCall(c: CallSite, tokens: Token[]): boolean {
+  if (WRITE_METHODS.has(c.name) && c.receiver.length > 0) {
+    // savefig/to_csv with no argument shows or returns a string instead of writing a file.
+    return positionalArgs(tokens, c).length > 0 || c.close - c.open > 1;
+  }
+  if (DUMP_METHODS.has(c.name) && c.receiver.length > 0) {
+    if (c.name === "to_json") return positionalArgs(tokens, c).length > 0;
+    if (c.name === "write") return true;
+    return true;
+  }
+  if (c.name === "open" && c.receiver.length === 0) {
+    // open(path, "w"/"a"/"x"/"wb") writes; open(path) reads.
+    for (let k = c.open + 1; k < c.close; k++) {
+      const t = tokens[k]!;
+      if (t.kind === "string" && /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(t.text)) return true;
+    }
+    return false;
+  }
+  if ((c.name === "save" || c.name === "dump") && c.receiver.length === 0) return true;
+  return false;
+}
+
+function isShowCall(c: CallSite): boolean {
+  if (SHOW_CALLS.has(c.name) && c.receiver.length <= 1) return true;
+  if (c.receiver.length > 0 && SHOW_MODULES.has(c.receiver[0]!)) return c.name !== "savefig";
+  return c.receiver.length > 0 && LOOK_METHODS.has(c.name);
+}
+
+const STRUCTURAL = /^(?:function_definition|class_definition|decorated_definition)$/;
+const IMPORTS = /^(?:import_statement|import_from_statement|future_import_statement)$/;
+
+/** True when the statement has a top-level assignment (`x = …`, `x += …`, `x: T = …`). */
+function hasAssignment(tokens: Token[]): boolean {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.kind !== "op") continue;
+    if ("([{".includes(t.text)) depth++;
+    else if (")]}".includes(t.text)) depth--;
+    else if (depth === 0 && (t.text === "=" || /^[-+*/%&|^@]=$|^(?:\*\*|\/\/|>>|<<)=$/.test(t.text)))
+      return true;
+  }
+  return false;
+}
+
+// Line magics that only configure the interactive session (display, reloading): exploration.
+const SESSION_MAGICS = new Set([
+  "matplotlib",
+  "config",
+  "load_ext",
+  "reload_ext",
+  "autoreload",
+  "aimport",
+  "pylab",
+  "precision",
+  "pprint",
+  "who",
+  "whos",
+  "who_ls",
+  "pwd",
+  "ls",
+  "lsmagic",
+  "history",
+  "timeit",
+  "time",
+  "xmode",
+  "env",
+  "pinfo",
+  "pinfo2",
+  "pdef",
+  "pdoc",
+  "psource",
+  "reset",
+  "notebook",
+  "qtconsole",
+]);
+
+/** The kind of a statement that stands for an IPython line (policy table in docs/product). */
+function classifyMagic(ca: CellAnalysis, rec: StatementRecord): StatementKind | undefined {
+  if (rec.magic === undefined || rec.type !== "pass_statement") return undefined;
+  const m = ca.magics[rec.magic];
+  if (!m) return "magic";
+  if (m.kind === "help") return "display";
+  if (m.kind === "line-magic" && SESSION_MAGICS.has(m.name)) return "display";
+  if (m.kind === "shell" && !["pip", "conda", "mamba", "uv", "apt", "apt-get"].includes(m.name))
+    return "compute";
+  if (m.kind === "line-magic" && (m.name === "run" || m.name === "store" || m.name === "sql"))
+    return "compute";
+  return "magic";
+}
+
+function classify(
+  rec: StatementRecord,
+  tokens: Token[],
+  calls: CallSite[],
+  strongModifies: string[],
+): { kind: StatementKind; result?: ResultKind } {
+  if (IMPORTS.test(rec.type)) return { kind: "import" };
+  if (STRUCTURAL.test(rec.type)) return { kind: "definition" };
+  if (calls.some((c) => isWriteCall(c, tokens))) return { kind: "result", result: "write" };
+  if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
+  if (calls.some(isMetricCall)) return { kind: "result", result: "metric" };
+  const assigns = hasAssignment(tokens);
+  const simple = rec.type === "expression_statement" || rec.type === "for_statement";
+  if (simple && !assigns && strongModifies.length === 0) {
+    // A bare expression (`df`, `df.shape`, `df["a"]`) or calls that all only show or look.
+    if (rec.displays && rec.defines.length === 0) return { kind: "display" };
+    const top = calls.filter((c) => !calls.some((o) => o !== c && o.open < c.open && c.close < o.close));
+    if (rec.type === "expression_statement" && calls.length === 0) return { kind: "display" };
+    if (top.length > 0 && top.every(isShowCall)) return { kind: "display" };
+    if (rec.type === "for_statement" && calls.length > 0 && calls.every((c) => isShowCall(c) || isLook(c)))
+      return { kind: "display" };
+  }
+  return { kind: "compute" };
+}
+
+function isLook(c: CallSite): boolean {
+  return (
+    c.receiver.length === 0 && ["len", "range", "enumerate", "zip", "str", "round", "sorted"].includes(c.name)
+  );
+}
+
+/** Index functions/classes by name: the definitions in notebook order. */
+function functionIndex(analysis: NotebookAnalysis): Map<string, FunctionRecord[]> {
+  const byName = new Map<string, FunctionRecord[]>();
+  for (const cell of analysis.cells)
+    for (const fn of cell.functions) {
+      const list = byName.get(fn.name) ?? [];
+      list.push(fn);
+      byName.set(fn.name, list);
+    }
+  return byName;
+}
+
+/** The notebook functions reachable from `names` through calls (each once), and the globals they read. */
+export function helperClosure(
+  names: string[],
+  fns: Map<string, FunctionRecord[]>,
+): { helpers: string[]; globals: string[] } {
+  const helpers: string[] = [];
+  const globals = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const defs = fns.get(name);
+    if (!defs) return;
+    helpers.push(name);
+    for (const fn of defs) {
+      for (const g of fn.globalReads) globals.add(g);
+      for (const c of fn.calls) visit(c);
+      // A class's methods read globals through the class body's record; names used as types count too.
+      for (const g of fn.globalReads) if (fns.has(g)) visit(g);
+    }
+  };
+  for (const n of names) visit(n);
+  return { helpers, globals: [...globals] };
+}
+
+/** Build the statement list of a notebook, in notebook order. */
+export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): StatementInfo[] {
+  const fns = functionIndex(analysis);
+  const out: StatementInfo[] = [];
+  for (const ca of analysis.cells) {
+    const cell = cells[ca.cellIndex];
+    const source = cell?.source ?? "";
+    const starts = lineStarts(source);
+    ca.statements.forEach((rec, i) => {
+      const from = offsetOf(starts, rec.span.line, rec.span.column);
+      const to = offsetOf(starts, rec.span.endLine, rec.span.endColumn);
+      const text = source.slice(from, Math.max(from, to));
+      // A helper's body is the helper's business (its reads are in FunctionRecord); skip tokenizing it.
+      const tokens = STRUCTURAL.test(rec.type) ? [] : tokenize(text);
+      const calls = callSites(tokens);
+      const strongModifies = strongMods(ca, rec);
+      const magicKind = classifyMagic(ca, rec);
+      const { kind, result } = magicKind ? { kind: magicKind } : classify(rec, tokens, calls, strongModifies);
+      const referenced = rec.reads.filter((r) => fns.has(r));
+      const { helpers, globals } = helperClosure(referenced, fns);
+      const ownDefs = new Set(rec.defines);
+      // A function's own body reads are the function's, not the defining statement's.
+      const eff = new Set(rec.reads);
+      // Lambdas run while the statement runs: their global reads are the statement's (CellAnalysis.indirectReads).
+      for (const r of ca.indirectReads ?? []) if (within(r.span, rec.span)) eff.add(r.name);
+      if (kind !== "definition") for (const g of globals) if (!ownDefs.has(g)) eff.add(g);
+      const info: StatementInfo = {
+        ref: { cell: ca.cellIndex, statement: i },
+        pos: out.length,
+        record: rec,
+        text,
+        offset: from,
+        tokens,
+        calls,
+        kind,
+        effectiveReads: [...eff],
+        strongModifies,
+        helpersUsed: helpers,
+      };
+      if (result) info.result = result;
+      if (rec.magic !== undefined && rec.type === "pass_statement") info.magic = true;
+      out.push(info);
+    });
+  }
+  return out;
+}
+
+/** The statement's modifications that the analyzer rates "likely" or "certain". */
+function strongMods(ca: CellAnalysis, rec: StatementRecord): string[] {
+  if (rec.modifies.length === 0) return [];
+  const inStmt = ca.modifies.filter((m) => within(m.span, rec.span));
+  if (inStmt.length === 0) return [...rec.modifies]; // no detail: trust the statement record
+  return rec.modifies.filter((name) =>
+    inStmt.some((m) => (m.name === name || m.via === name) && m.confidence !== "possible"),
+  );
+}
