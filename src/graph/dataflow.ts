@@ -35,7 +35,7 @@ export interface EffectiveRead {
 }
 
 /** Names a cell binds at module level: assignments, imports, functions, `x = !cmd`, `global x` in called functions. */
-export function cellDefines(cell: CellAnalysis, functionsByName?: Map<string, FunctionRecord[]>): string[] {
+export function cellDefines(cell: CellAnalysis, functionsByName?: FunctionIndex): string[] {
   const out = new Set<string>(cell.defines);
   for (const imp of cell.imports) for (const b of imp.binds) out.add(b);
   for (const fn of cell.functions) out.add(fn.name);
@@ -46,35 +46,48 @@ export function cellDefines(cell: CellAnalysis, functionsByName?: Map<string, Fu
   return [...out];
 }
 
-/** Index every function/class the notebook defines by name (all definitions, in notebook order). */
-export function indexFunctions(analysis: NotebookAnalysis): Map<string, FunctionRecord[]> {
-  const byName = new Map<string, FunctionRecord[]>();
+/** Every function/class the notebook defines, by name, with the cell that defines it (in notebook order). */
+export type FunctionIndex = Map<string, { cell: number; fn: FunctionRecord }[]>;
+
+export function indexFunctions(analysis: NotebookAnalysis): FunctionIndex {
+  const byName: FunctionIndex = new Map();
   for (const cell of analysis.cells) {
     for (const fn of cell.functions) {
       const list = byName.get(fn.name) ?? [];
-      list.push(fn);
+      list.push({ cell: cell.cellIndex, fn });
       byName.set(fn.name, list);
     }
   }
   return byName;
 }
 
+/**
+ * The definition of a function that a call in `cell` reaches top to bottom: the last one at or above the cell,
+ * or (a forward call) the first one below it.
+ */
+export function resolveFunction(
+  index: FunctionIndex,
+  name: string,
+  cell: number,
+): FunctionRecord | undefined {
+  const defs = index.get(name);
+  if (!defs || defs.length === 0) return undefined;
+  let best: { cell: number; fn: FunctionRecord } | undefined;
+  for (const d of defs) if (d.cell <= cell) best = d;
+  return (best ?? defs[0])?.fn;
+}
+
 /** The notebook functions a cell calls, directly or through other notebook functions (each once). */
-export function calledFunctions(
-  cell: CellAnalysis,
-  functionsByName: Map<string, FunctionRecord[]>,
-): FunctionRecord[] {
+export function calledFunctions(cell: CellAnalysis, index: FunctionIndex): FunctionRecord[] {
   const seen = new Set<string>();
   const out: FunctionRecord[] = [];
   const visit = (name: string) => {
     if (seen.has(name)) return;
     seen.add(name);
-    const defs = functionsByName.get(name);
-    if (!defs) return;
-    for (const fn of defs) {
-      out.push(fn);
-      for (const callee of fn.calls) visit(callee);
-    }
+    const fn = resolveFunction(index, name, cell.cellIndex);
+    if (!fn) return;
+    out.push(fn);
+    for (const callee of fn.calls) visit(callee);
   };
   // A cell that defines a function does not run its body; only the names it calls do.
   for (const name of cell.calls) visit(name);
@@ -87,7 +100,7 @@ export function calledFunctions(
  */
 export function effectiveReads(
   cell: CellAnalysis,
-  functionsByName: Map<string, FunctionRecord[]>,
+  functionsByName: FunctionIndex,
 ): EffectiveRead[] {
   const out: EffectiveRead[] = [];
   const seen = new Set<string>();
@@ -97,24 +110,31 @@ export function effectiveReads(
     out.push({ name: r.name, span: r.span });
   }
   const ownDefines = new Set(cellDefines(cell));
+  // Globals read by lambdas the cell creates are read when the lambdas are called, usually while the cell runs,
+  // so after the cell's own assignments: `n = 5; ds.map(lambda w: w.batch(n))` does not read an outside `n`.
+  for (const r of cell.indirectReads ?? []) {
+    if (seen.has(r.name) || ownDefines.has(r.name)) continue;
+    seen.add(r.name);
+    out.push({ name: r.name, span: r.span });
+  }
   for (const name of cell.calls) {
-    const stack = [name];
-    const visited = new Set<string>();
     const span = callSpan(cell, name);
+    const visited = new Set<string>();
+    const stack = [name];
     while (stack.length > 0) {
       const fnName = stack.pop()!;
       if (visited.has(fnName)) continue;
       visited.add(fnName);
-      for (const fn of functionsByName.get(fnName) ?? []) {
-        for (const g of fn.globalReads) {
-          // A global the cell itself defines is usually set before the call (`x = 1; f()`); the cell's own reads
-          // already list it when it is read first.
-          if (seen.has(g) || ownDefines.has(g)) continue;
-          seen.add(g);
-          out.push({ name: g, span, via: name });
-        }
-        for (const callee of fn.calls) stack.push(callee);
+      const fn = resolveFunction(functionsByName, fnName, cell.cellIndex);
+      if (!fn) continue;
+      for (const g of fn.globalReads) {
+        // A global the cell itself defines is usually set before the call (`x = 1; f()`); the cell's own reads
+        // already list it when it is read first.
+        if (seen.has(g) || ownDefines.has(g)) continue;
+        seen.add(g);
+        out.push({ name: g, span, via: name });
       }
+      for (const callee of fn.calls) stack.push(callee);
     }
   }
   return out;
@@ -202,8 +222,9 @@ export function buildDataflow(analysis: NotebookAnalysis, options: DataflowOptio
   for (const cell of cells) {
     const c = cell.cellIndex;
     const w = writesByName.get(c)!;
-    const needs = new Map<string, { span: Span; isRead: boolean }>();
-    for (const r of reads.get(c)!) needs.set(r.name, { span: r.span, isRead: true });
+    const needs = new Map<string, { span: Span; isRead: boolean; via?: string }>();
+    for (const r of reads.get(c)!)
+      needs.set(r.name, { span: r.span, isRead: true, ...(r.via ? { via: r.via } : {}) });
     for (const m of cell.modifies) if (!needs.has(m.name)) needs.set(m.name, { span: m.span, isRead: false });
     for (const [name, need] of needs) {
       const s = state.get(name);
@@ -229,11 +250,11 @@ export function buildDataflow(analysis: NotebookAnalysis, options: DataflowOptio
       const unique = [...new Set(definedIn)];
       const span = need.span;
       if (unique.length > 0) {
-        forwardReads.push({ cell: c, name, span, definedIn: unique });
+        forwardReads.push({ cell: c, name, span, definedIn: unique, ...(need.via ? { via: need.via } : {}) });
         const writer = unique.find((d) => d > c);
         if (writer !== undefined) intended.push({ reader: c, name, writer, forward: true });
       } else {
-        undefinedReads.push({ cell: c, name, span });
+        undefinedReads.push({ cell: c, name, span, ...(need.via ? { via: need.via } : {}) });
         const opaque = opaqueCells[opaqueCells.length - 1];
         if (opaque !== undefined) addEdge(opaque, c, name, true);
       }
@@ -339,9 +360,14 @@ export function orderConstraints(
     add(i.writer, i.reader);
     const seq = sequences.get(i.name) ?? [];
     const at = seq.indexOf(i.writer);
-    let next = seq[at + 1];
-    if (next === i.reader) next = seq[at + 2];
-    if (next !== undefined && at >= 0) add(i.reader, next);
+    if (at < 0) continue;
+    // The reader must run before the next writer that would overwrite what it reads: after a forward read, the
+    // writer following its definer; otherwise the first writer below the reader (weak modifiers between the
+    // definer and the reader are read too, and the reader may itself be the next writer).
+    const next = i.forward
+      ? seq.slice(at + 1).find((w) => w !== i.reader)
+      : seq.slice(at + 1).find((w) => w > i.reader);
+    if (next !== undefined) add(i.reader, next);
   }
   return succ;
 }

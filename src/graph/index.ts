@@ -6,8 +6,10 @@ export {
   type DataflowOptions,
   type EffectiveRead,
   effectiveReads,
+  type FunctionIndex,
   indexFunctions,
   orderConstraints,
+  resolveFunction,
   topologicalOrder,
 } from "./dataflow.js";
 export type * from "./types.js";

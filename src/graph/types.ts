@@ -29,9 +29,10 @@ export interface DataflowGraph {
   /** name → the cells that define / modify / delete it, in notebook order. */
   chains: Record<string, ChainLink[]>;
   /** Names read by a cell that no earlier cell defines, but a later one does: use before definition. */
-  forwardReads: { cell: number; name: string; span: Span; definedIn: number[] }[];
+  /** (`via`: the notebook function whose body reads the name, when the read happens through a call.) */
+  forwardReads: { cell: number; name: string; span: Span; definedIn: number[]; via?: string }[];
   /** Names read by a cell and defined by no cell at all. */
-  undefinedReads: { cell: number; name: string; span: Span }[];
+  undefinedReads: { cell: number; name: string; span: Span; via?: string }[];
   /** Topological order of code cells, ties broken by original order. */
   order: number[];
   /** Cycles (only possible with hidden state), each a list of cell indices. */

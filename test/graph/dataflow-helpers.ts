@@ -20,6 +20,7 @@ export interface CellSpec {
   calls?: string[];
   functions?: { name: string; globalReads?: string[]; globalWrites?: string[]; calls?: string[] }[];
   opaque?: boolean;
+  indirectReads?: string[];
 }
 
 export function cellOf(spec: CellSpec, position: number): CellAnalysis {
@@ -48,6 +49,7 @@ export function cellOf(spec: CellSpec, position: number): CellAnalysis {
     diagnostics: [],
     opaque: spec.opaque ?? false,
     statements: [],
+    indirectReads: (spec.indirectReads ?? []).map((name) => ({ name, span: span(2) })),
   };
 }
 

@@ -131,12 +131,12 @@ const cases: Case[] = [
     order: [0, 1, 3, 2],
   },
   {
-    // Cell 2 keeps reading the value cell 1 gives it, so the moved `x = x + 1` goes after it.
+    // The moved update sits right after the definition it reads; cell 2 then sees the updated value.
     name: "`x = x + 1` above `x = 0` reads the later definition and moves after it",
     cells: [{ reads: ["x"], defines: ["x"] }, { defines: ["x"] }, { reads: ["x"] }],
     edges: ["1->2:x"],
     forward: ["0:x<-0,1"],
-    order: [1, 2, 0],
+    order: [1, 0, 2],
   },
   {
     name: "a forward reader must still run before the name's next redefinition",
@@ -156,6 +156,48 @@ const cases: Case[] = [
     edges: ["1->2:b"],
     forward: ["1:later<-3"],
     order: [0, 3, 1, 2],
+  },
+  {
+    name: "globals read by a lambda the cell creates are reads of the cell",
+    cells: [{ defines: ["k"] }, { reads: ["df"], indirectReads: ["k"] }, { defines: ["df"] }],
+    edges: ["0->1:k"],
+    forward: ["1:df<-2"],
+  },
+  {
+    name: "successive weak modifications of one value are not a cycle",
+    cells: [
+      { defines: ["model"] },
+      { modifies: [["model", "possible"]] },
+      { modifies: [["model", "possible"]], defines: ["history"] },
+      { reads: ["model"] },
+    ],
+    edges: [
+      "0->1:model",
+      "0->2:model",
+      "1->2:model weak",
+      "0->3:model",
+      "1->3:model weak",
+      "2->3:model weak",
+    ],
+    cycles: [],
+    order: [0, 1, 2, 3],
+  },
+  {
+    name: "a call reaches the function definition visible top to bottom, not a later redefinition",
+    cells: [
+      { functions: [{ name: "prep", globalReads: ["a"] }], defines: ["a"] },
+      { reads: ["prep"], calls: ["prep"] },
+      { functions: [{ name: "prep", globalReads: ["tft"] }] },
+    ],
+    edges: ["0->1:a,prep"],
+    forward: [],
+    cycles: [],
+  },
+  {
+    name: "a lambda reading a name its own cell assigns does not read it from elsewhere",
+    cells: [{ defines: ["n"], indirectReads: ["n"] }, { defines: ["n"] }],
+    edges: [],
+    forward: [],
   },
   {
     name: "cell indices skip markdown cells",
