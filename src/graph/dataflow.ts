@@ -98,10 +98,7 @@ export function calledFunctions(cell: CellAnalysis, index: FunctionIndex): Funct
  * The names a cell reads from module scope when it runs: its own reads, then the globals read by the notebook
  * functions it calls (transitively), minus names the cell itself binds before the call could need them.
  */
-export function effectiveReads(
-  cell: CellAnalysis,
-  functionsByName: FunctionIndex,
-): EffectiveRead[] {
+export function effectiveReads(cell: CellAnalysis, functionsByName: FunctionIndex): EffectiveRead[] {
   const out: EffectiveRead[] = [];
   const seen = new Set<string>();
   for (const r of cell.reads) {
