@@ -17,5 +17,16 @@ export {
   resolveKernel,
 } from "./kernelspec.js";
 export { Session } from "./messages.js";
-export { stripAnsi, toStoredOutput } from "./outputs.js";
+export { stripAnsi } from "./outputs.js";
+export { injectParameters, type Parameter, parametersSource, parseParameter } from "./parameters.js";
 export { checkPythonLiteral, decodePythonStr } from "./pyliteral.js";
+export {
+  type CellRun,
+  cellsToRun,
+  kernelRequestFor,
+  type ProgressEvent,
+  type RunOptions,
+  type RunResult,
+  type RunStatus,
+  runNotebook,
+} from "./runner.js";

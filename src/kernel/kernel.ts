@@ -104,6 +104,8 @@ export class Kernel {
   private readonly died: Promise<KernelDeath>;
   private markDead!: (d: KernelDeath) => void;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Set when an interrupted request never completed: shutdown then skips the polite request. */
+  private unresponsive = false;
 
   /** @internal use `startKernel` */
   constructor(spec: ResolvedKernel, proc: KernelProcess, channels: Channels) {
@@ -135,7 +137,7 @@ export class Kernel {
   }
 
   get alive(): boolean {
-    return !this.deathInfo && this.proc.alive && !this.shuttingDown;
+    return !this.deathInfo && this.proc.alive && !this.shuttingDown && !this.unresponsive;
   }
 
   /** Messages dropped because their signature did not verify, or were malformed. */
@@ -237,6 +239,9 @@ export class Kernel {
     const started = Date.now();
     if (!this.alive) {
       if (this.deathInfo) return this.result("died", started, undefined, true);
+      if (this.unresponsive && !this.shuttingDown) {
+        throw new FledgeError("E_KERNEL", "the kernel did not recover from an interrupt; shut it down");
+      }
       throw new FledgeError("E_KERNEL", "the kernel is not running (it was shut down)");
     }
     const content: ExecuteRequestContent = {
@@ -257,6 +262,7 @@ export class Kernel {
       const settled = await this.waitFor(done, opts.interruptGraceMs ?? 5000, undefined);
       const status = outcome === "timeout" ? "timeout" : "interrupted";
       if (settled === "died") return this.result("died", started, pending, false);
+      if (settled !== "done") this.unresponsive = true;
       return this.result(status, started, pending, settled === "done");
     } finally {
       this.pending.delete(msgId);
@@ -385,7 +391,7 @@ export class Kernel {
     }
     this.shuttingDown = true;
     if (this.heartbeat) clearTimeout(this.heartbeat);
-    if (this.proc.alive && !this.deathInfo) {
+    if (this.proc.alive && !this.deathInfo && !this.unresponsive) {
       const msg = this.channels.session.message("shutdown_request", { restart: false });
       await this.channels.send("control", msg).catch(() => {});
       await this.proc.waitExit(opts.graceMs ?? 1500);

@@ -117,40 +117,6 @@ export class OutputCollector {
   }
 }
 
-/** Python's `str.splitlines(keepends=True)`, which nbformat uses when writing multiline strings. */
-export function splitLinesKeepEnds(text: string): string[] {
-  const lines: string[] = [];
-  const re = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
-  let start = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    lines.push(text.slice(start, m.index + m[0].length));
-    start = m.index + m[0].length;
-  }
-  if (start < text.length) lines.push(text.slice(start));
-  return lines;
-}
-
-const SPLIT_MIMES = new Set(["application/javascript", "image/svg+xml"]);
-
-/**
- * An output in the shape nbformat writes it to a file: stream text and textual mime data as lists
- * of lines (binary data such as `image/png` stays one base64 string, JSON data stays JSON).
- */
-export function toStoredOutput(out: Output): Output {
-  if (out.output_type === "stream" && typeof out.text === "string") {
-    return { ...out, text: splitLinesKeepEnds(out.text) };
-  }
-  if ((out.output_type === "display_data" || out.output_type === "execute_result") && out.data) {
-    const data: Record<string, unknown> = {};
-    for (const [mime, value] of Object.entries(out.data as Record<string, unknown>)) {
-      const split = typeof value === "string" && (mime.startsWith("text/") || SPLIT_MIMES.has(mime));
-      data[mime] = split ? splitLinesKeepEnds(value) : value;
-    }
-    return { ...out, data };
-  }
-  return { ...out };
-}
-
 /** Removes ANSI escape sequences (tracebacks are coloured by IPython). */
 export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]/g, "");

@@ -36,13 +36,13 @@ class LiteralError extends Error {
 }
 
 const DIGITS = String.raw`\d(?:_?\d)*`;
-const EXP = String.raw`[eE][+-]?${DIGITS}`;
+const EXP = `[eE][+-]?${DIGITS}`;
 const NUMBER = new RegExp(
-  String.raw`^(?:` +
-    String.raw`0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+` + // based ints (no imaginary)
+  "^(?:" +
+    "0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+" + // based ints (no imaginary)
     String.raw`|(?<f>(?:${DIGITS})?\.${DIGITS}(?:${EXP})?|${DIGITS}\.(?:${EXP})?|${DIGITS}${EXP})(?<fj>[jJ])?` +
-    String.raw`|(?<i>${DIGITS})(?<ij>[jJ])?` +
-    String.raw`)`,
+    `|(?<i>${DIGITS})(?<ij>[jJ])?` +
+    ")",
 );
 const STRING_PREFIX = /^(?:[rRuU]|[bB][rR]?|[rR][bB])?(?='|")/;
 
