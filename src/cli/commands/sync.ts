@@ -1,15 +1,231 @@
+import { stat } from "node:fs/promises";
+import { extname, resolve } from "node:path";
 import { FledgeError } from "../../errors.js";
-import type { Command } from "../command.js";
+import { fileError, readTextFile, writeFileAtomic } from "../../notebook/fs.js";
+import { parsePercent, replaceSyncState, writePercent } from "../../notebook/percent.js";
+import { parseNotebook } from "../../notebook/read.js";
+import {
+  cellViews,
+  decideSync,
+  inputsHash,
+  type SyncDecision,
+  type SyncFile,
+  type SyncPy,
+} from "../../notebook/sync.js";
+import type { Notebook } from "../../notebook/types.js";
+import { serializeNotebook } from "../../notebook/write.js";
+import type { CliContext, Command, ParsedArgs } from "../command.js";
 
-// Placeholder registered so the CLI surface is complete; the issue that owns `sync` replaces this file.
+interface PairPaths {
+  /** As shown in messages (relative to where the user is, as typed). */
+  ipynb: string;
+  py: string;
+}
+
+function pairOf(arg: string): PairPaths {
+  const ext = extname(arg);
+  const lower = ext.toLowerCase();
+  if (lower !== ".ipynb" && lower !== ".py") {
+    throw new FledgeError(
+      "E_USAGE",
+      `'${arg}' is neither a notebook (.ipynb) nor a percent-format script (.py)`,
+      {
+        hint: "Give the notebook or its paired .py, e.g. `fledge sync analysis.ipynb`.",
+      },
+    );
+  }
+  const base = arg.slice(0, arg.length - ext.length);
+  return { ipynb: `${base}.ipynb`, py: `${base}.py` };
+}
+
+async function mtimeOf(path: string): Promise<number | undefined> {
+  try {
+    const st = await stat(path);
+    if (st.isDirectory())
+      throw fileError(Object.assign(new Error("is a directory"), { code: "EISDIR" }), path);
+    return st.mtimeMs;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (err instanceof FledgeError) throw err;
+    throw fileError(err, path);
+  }
+}
+
+function sameViews(a: Notebook, b: Notebook): number[] {
+  const va = cellViews(a);
+  const vb = cellViews(b);
+  const bad: number[] = [];
+  for (let i = 0; i < Math.max(va.length, vb.length); i++) if (va[i]?.hash !== vb[i]?.hash) bad.push(i);
+  return bad;
+}
+
+interface PlannedWrite {
+  path: string;
+  text: string;
+  what: string;
+}
+
+/** Turn a decision into file texts, checking that each written file reads back as intended. */
+function plannedWrites(
+  decision: SyncDecision,
+  paths: PairPaths,
+  abs: PairPaths,
+  pyText: string | undefined,
+): PlannedWrite[] {
+  const writes: PlannedWrite[] = [];
+  const state = decision.state!;
+  if (decision.notebook) {
+    const text = serializeNotebook(decision.notebook);
+    const back = parseNotebook(text, abs.ipynb).notebook;
+    if (inputsHash(back) !== state.inputs) {
+      throw new FledgeError(
+        "E_INTERNAL",
+        "the merged notebook does not read back as expected; nothing was written",
+        {
+          location: { file: paths.ipynb },
+        },
+      );
+    }
+    writes.push({ path: abs.ipynb, text, what: paths.ipynb });
+  }
+  if (decision.pyFrom) {
+    const eol = pyText !== undefined && /\r\n/.test(pyText) && !/(^|[^\r])\n/.test(pyText) ? "\r\n" : "\n";
+    const text = writePercent(decision.pyFrom, { state, eol });
+    const bad = sameViews(parsePercent(text).notebook, decision.pyFrom);
+    if (bad.length > 0) {
+      throw new FledgeError(
+        "E_INPUT",
+        `cell ${bad[0]! + 1} cannot be written to the percent format so that it reads back the same ` +
+          "(typically a code cell that ends inside an unterminated string); nothing was written",
+        {
+          location: { file: paths.ipynb, cell: bad[0]! },
+          hint: "Close the string in that cell (or make it a raw cell), then run `fledge sync` again.",
+        },
+      );
+    }
+    writes.push({ path: abs.py, text, what: paths.py });
+  } else if (decision.recordOnly && pyText !== undefined) {
+    const text = replaceSyncState(pyText, state);
+    if (inputsHash(parsePercent(text).notebook) !== state.inputs) {
+      throw new FledgeError("E_INTERNAL", "the .py header could not be updated safely; nothing was written", {
+        location: { file: paths.py },
+      });
+    }
+    writes.push({ path: abs.py, text, what: `${paths.py} (sync record)` });
+  }
+  return writes;
+}
+
+async function syncOne(
+  arg: string,
+  args: ParsedArgs,
+  ctx: CliContext,
+): Promise<{ conflict?: string; lines: string[] }> {
+  const paths = pairOf(arg);
+  const abs: PairPaths = { ipynb: resolve(ctx.cwd, paths.ipynb), py: resolve(ctx.cwd, paths.py) };
+  const [nbTime, pyTime] = await Promise.all([mtimeOf(abs.ipynb), mtimeOf(abs.py)]);
+  const given = arg === paths.py || extname(arg).toLowerCase() === ".py" ? "py" : "ipynb";
+  if ((given === "py" ? pyTime : nbTime) === undefined) {
+    throw fileError(
+      Object.assign(new Error("not found"), { code: "ENOENT" }),
+      given === "py" ? paths.py : paths.ipynb,
+    );
+  }
+  let ipynb: SyncFile | undefined;
+  let py: SyncPy | undefined;
+  let pyText: string | undefined;
+  const lines: string[] = [];
+  if (nbTime !== undefined) {
+    const parsed = parseNotebook(await readTextFile(abs.ipynb), paths.ipynb);
+    ipynb = { path: paths.ipynb, notebook: parsed.notebook, mtimeMs: nbTime };
+  }
+  if (pyTime !== undefined) {
+    pyText = await readTextFile(abs.py);
+    const parsed = parsePercent(pyText, paths.py);
+    for (const w of parsed.warnings) lines.push(`warning: ${paths.py}: ${w.message}`);
+    py = { path: paths.py, notebook: parsed.notebook, mtimeMs: pyTime };
+    if (parsed.pairing?.state) py.state = parsed.pairing.state;
+  }
+  const prefer = args.values.prefer as "py" | "ipynb" | undefined;
+  const decision = decideSync({
+    ipynbPath: paths.ipynb,
+    pyPath: paths.py,
+    ...(ipynb ? { ipynb } : {}),
+    ...(py ? { py } : {}),
+    ...(prefer ? { prefer } : {}),
+  });
+  if (decision.action === "conflict") return { conflict: decision.reason, lines };
+  if (decision.action === "none") {
+    lines.push(`${paths.py} ⇄ ${paths.ipynb}: ${decision.reason}`);
+    return { lines };
+  }
+  const writes = plannedWrites(decision, paths, abs, pyText);
+  const dry = args.values["dry-run"] === true;
+  lines.push(`${paths.py} ⇄ ${paths.ipynb}: ${decision.reason}`);
+  for (const c of decision.changes) lines.push(`  ${c}`);
+  for (const w of writes) {
+    if (dry) lines.push(`  would write ${w.what} (${Buffer.byteLength(w.text)} bytes)`);
+    else {
+      await writeFileAtomic(w.path, w.text);
+      lines.push(`  wrote ${w.what}`);
+    }
+  }
+  return { lines };
+}
+
 export const command: Command = {
   name: "sync",
-  summary: "not available yet",
-  usage: "sync",
-  help: [],
-  examples: [],
-  options: {},
-  async run() {
-    throw new FledgeError("E_USAGE", "`fledge sync` is not available in this build yet.");
+  summary: "pair a notebook with a percent-format .py and keep them in sync",
+  usage: "sync <nb.ipynb or nb.py>… [--prefer py|ipynb] [--dry-run] [--quiet]",
+  help: [
+    ["--prefer py|ipynb", "when both files changed since the last sync, keep this one's inputs"],
+    ["--dry-run", "say what would be written, write nothing"],
+    ["-q, --quiet", "print only warnings and conflicts"],
+  ],
+  examples: [
+    "fledge sync analysis.ipynb        # first time: writes analysis.py (percent format, Jupytext-compatible)",
+    "fledge sync analysis.py           # later: brings the older of the two up to date from the newer",
+    "fledge sync analysis.py --prefer py   # both were edited: keep the .py's code",
+  ],
+  options: {
+    prefer: { type: "string" },
+    "dry-run": { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+  },
+  async run(args, ctx) {
+    const prefer = args.values.prefer;
+    if (prefer !== undefined && prefer !== "py" && prefer !== "ipynb") {
+      throw new FledgeError("E_USAGE", `--prefer takes 'py' or 'ipynb', not '${String(prefer)}'`);
+    }
+    if (args.positionals.length === 0) {
+      throw new FledgeError("E_USAGE", "give a notebook (.ipynb) or its paired .py", {
+        hint: "Example: `fledge sync analysis.ipynb`.",
+      });
+    }
+    const quiet = args.values.quiet === true;
+    const conflicts: string[] = [];
+    for (const arg of args.positionals) {
+      const result = await syncOne(arg, args, ctx);
+      for (const line of result.lines) {
+        if (line.startsWith("warning:")) ctx.stderr.write(`fledge: ${line}\n`);
+        else if (!quiet) ctx.stdout.write(`${line}\n`);
+      }
+      if (result.conflict) conflicts.push(result.conflict);
+    }
+    if (conflicts.length === 0) return 0;
+    const hint =
+      "Nothing was written for these files. Look at both, then re-run with --prefer py (keep the .py's inputs) " +
+      "or --prefer ipynb (keep the notebook's).";
+    if (conflicts.length === 1 && args.positionals.length === 1) {
+      throw new FledgeError("E_CONFLICT", `sync conflict: ${conflicts[0]}`, { hint });
+    }
+    for (const c of conflicts) ctx.stderr.write(`fledge: sync conflict: ${c}\n`);
+    throw new FledgeError(
+      "E_CONFLICT",
+      `${conflicts.length} of ${args.positionals.length} pairs have conflicts`,
+      {
+        hint,
+      },
+    );
   },
 };
