@@ -16,7 +16,10 @@ Definitions (the same as fledge's src/python/analyze.ts):
   (the caller filters builtins and IPython names with its own list), so `reads` may contain `print`, `len`, …
 
 Scope facts come from `symtable` (is a comprehension's name local, is a class's name declared global), the
-order from walking `ast` in evaluation order. One process serves many cells.
+order from walking `ast` in evaluation order. Python 3.12+ inlines comprehensions (PEP 709) and its symtable
+no longer exposes their scopes; there the comprehension's locals are its `for` targets (the language rule).
+IPython's `leading_indent` clean-up is applied first, as IPython does before compiling.
+One process serves many cells.
 """
 
 import ast
@@ -38,6 +41,7 @@ class Ctx:
         self.table = table
         self.parent = parent
         self.bound = set()  # class bodies: names bound so far
+        self.targets = None  # comprehensions without a symtable (3.12+ inlines them): their target names
         self.pending = list(table.get_children()) if table is not None else []
 
     def child_table(self, name, lineno):
@@ -56,8 +60,25 @@ class Ctx:
             return None
 
 
+def ipython_cleanup(source):
+    """IPython's own clean-up before compiling a cell: drop leading blank lines' indentation rule
+    (`leading_indent`): when the first line is indented, that indentation is removed from every line
+    starting with it."""
+    lines = source.split("\n")
+    while lines and lines[0].strip() == "":
+        lines.pop(0)
+    if not lines:
+        return source
+    first = lines[0]
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    if not indent:
+        return source
+    return "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in lines)
+
+
 class Oracle:
     def __init__(self, source):
+        source = ipython_cleanup(source)
         self.tree = ast.parse(source)
         self.module = Ctx("module", symtable.symtable(source, "<cell>", "exec"), None)
         self.bound = set()
@@ -80,6 +101,8 @@ class Oracle:
         while ctx is not None:
             if ctx.kind == "module":
                 return True
+            if ctx.targets is not None and name in ctx.targets:
+                return False
             sym = ctx.sym(name)
             if ctx.kind == "class":
                 if sym is not None and sym.is_declared_global():
@@ -294,6 +317,12 @@ class Oracle:
             gens = e.generators
             self.expr(gens[0].iter, ctx)
             comp = Ctx("comprehension", ctx.child_table(COMP_NAMES[type(e)], e.lineno), ctx)
+            if comp.table is None:
+                # Python 3.12+ inlines comprehensions (PEP 709) and symtable no longer shows their scope:
+                # the language rule then gives the comprehension's locals, its `for` targets.
+                comp.targets = {
+                    n.id for g in gens for n in ast.walk(g.target) if isinstance(n, ast.Name)
+                }
             for i, g in enumerate(gens):
                 if i > 0:
                     self.expr(g.iter, comp)
@@ -319,10 +348,9 @@ class Oracle:
             self.exprs([k.value for k in e.keywords], ctx)
         elif isinstance(e, ast.AST):
             for child in ast.iter_child_nodes(e):
-                if isinstance(child, ast.expr):
+                # Also ast.Index/ast.Slice/ast.ExtSlice, which are not expressions before 3.9.
+                if not isinstance(child, (ast.comprehension, ast.expr_context)):
                     self.expr(child, ctx)
-                elif isinstance(child, ast.comprehension):
-                    pass
 
 
 def main():

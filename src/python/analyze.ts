@@ -218,7 +218,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     calls,
     aliases,
     magics: masked.magics,
-    diagnostics: collectDiagnostics(tree, masked.masked),
+    diagnostics: [...masked.diagnostics, ...collectDiagnostics(tree, masked.masked)],
     opaque:
       walker.starImport ||
       walker.dynamic ||

@@ -15,7 +15,7 @@
  * Masked lines only ever grow at their end, so (row, column) of every kept token is unchanged. Line breaks are
  * normalised to `\n` (CRLF and CR are accepted).
  */
-import type { Magic, Span } from "./types.js";
+import type { Diagnostic, Magic, Span } from "./types.js";
 
 export interface MaskedCell {
   /** The Python text to parse. Same rows as the source; kept text at the same columns. */
@@ -25,6 +25,8 @@ export interface MaskedCell {
   magicRows: Map<number, number>;
   /** The cell magic (`%%bash` …), if the cell has one; also listed in `magics`. */
   cellMagic?: Magic;
+  /** Problems found while masking (a compound statement after `%time`, …). */
+  diagnostics: Diagnostic[];
 }
 
 /** Cell magics whose body runs as Python in the user namespace. */
@@ -104,6 +106,9 @@ function findAssign(line: string): number {
   return -1;
 }
 
+/** A compound statement cannot follow `pass;` on one line. */
+const COMPOUND = /^(?:for|while|if|with|try|def|class|async)\b/u;
+
 const HELP_END = /^(%{0,2}[\w.*]+)(\?{1,2})$/u;
 
 function span(row: number, col: number, endRow: number, endCol: number): Span {
@@ -153,6 +158,7 @@ export function maskIPython(source: string): MaskedCell {
   const out = lines.slice();
   const magics: Magic[] = [];
   const magicRows = new Map<number, number>();
+  const diagnostics: Diagnostic[] = [];
   let cellMagic: Magic | undefined;
   const st: ScanState = { quote: null, depth: 0, continued: false };
 
@@ -191,7 +197,7 @@ export function maskIPython(source: string): MaskedCell {
     out[row] = replacement;
     if (!bodyIsPython) for (let r = row + 1; r < lines.length; r++) out[r] = "";
     record(cellMagic, row, endRow);
-    if (!bodyIsPython) return { masked: out.join("\n"), magics, magicRows, cellMagic };
+    if (!bodyIsPython) return { masked: out.join("\n"), magics, magicRows, cellMagic, diagnostics };
     row++;
   } else {
     row = 0;
@@ -231,7 +237,15 @@ export function maskIPython(source: string): MaskedCell {
           const rest = line.slice(indent + 1 + name.length);
           const argStart = indent + 1 + name.length + (rest.length - rest.trimStart().length);
           const stmtCol = argStart + statementOffset(name, line.slice(argStart));
-          if (stmtCol < line.length && stmtCol - indent >= 5) {
+          const compound = COMPOUND.test(line.slice(stmtCol));
+          if (compound) {
+            diagnostics.push({
+              code: "magic-statement-not-analysed",
+              severity: "warning",
+              message: `the compound statement after %${name} cannot be analysed (only simple statements can follow a line magic in fledge's analysis); put it in a %%${name} cell`,
+              span: span(row, stmtCol, row, line.length),
+            });
+          } else if (stmtCol < line.length && stmtCol - indent >= 5) {
             out[row] = `${" ".repeat(indent)}${padTo("pass", stmtCol - indent - 1)};${line.slice(stmtCol)}`;
             record(magic, row, row);
             scanPython(line, st, stmtCol);
@@ -291,5 +305,5 @@ export function maskIPython(source: string): MaskedCell {
     }
     scanPython(line, st);
   }
-  return { masked: out.join("\n"), magics, magicRows, ...(cellMagic ? { cellMagic } : {}) };
+  return { masked: out.join("\n"), magics, magicRows, diagnostics, ...(cellMagic ? { cellMagic } : {}) };
 }

@@ -67,6 +67,16 @@ export function collectDiagnostics(tree: SNode, src: string): Diagnostic[] {
       });
       return;
     }
+    if (n.type === "print_statement" || n.type === "exec_statement") {
+      const word = n.type === "print_statement" ? "print" : "exec";
+      out.push({
+        code: "syntax-error",
+        severity: "error",
+        message: `Python 2 \`${word}\` statement: in Python 3 it is a function, write \`${word}(...)\``,
+        span: { line: n.sr + 1, column: n.sc + 1, endLine: n.er + 1, endColumn: n.ec + 1 },
+      });
+      return;
+    }
     if (n.missing) {
       out.push({
         code: "syntax-error",
