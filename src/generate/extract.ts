@@ -1,0 +1,79 @@
+/**
+ * The extract pipeline in one call, for the CLI, the tests and the benchmark: analysis → dataflow →
+ * workflow map → project files. Pure over its inputs (the caller reads the notebook and writes the files).
+ */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { buildDataflow } from "../graph/dataflow.js";
+import { buildWorkflowMap } from "../graph/steps.js";
+import type { WorkflowMap } from "../graph/types.js";
+import type { Notebook } from "../notebook/types.js";
+import { analyzeNotebook, initPython } from "../python/index.js";
+import type { NotebookAnalysis } from "../python/types.js";
+import { renderMermaid } from "../render/mermaid.js";
+import { type GeneratedProject, generateProject, initGenerate } from "./project.js";
+
+export interface ExtractOptions {
+  /** Absolute path of the notebook. */
+  notebookPath: string;
+  /** Absolute path of the project folder. */
+  outDir: string;
+  packageName?: string;
+  stubs?: boolean;
+  copyData?: boolean;
+  /** Installed versions from the notebook's kernel (distribution → version). */
+  versions?: Record<string, string>;
+  /** requirements.lock lines from the notebook's kernel. */
+  lock?: string[];
+}
+
+export interface Extraction extends GeneratedProject {
+  analysis: NotebookAnalysis;
+  map: WorkflowMap;
+}
+
+let ready: Promise<void> | undefined;
+
+/** Load the Python parser(s) once. */
+export function initExtract(): Promise<void> {
+  ready ??= Promise.all([initPython(), initGenerate()]).then(() => undefined);
+  return ready;
+}
+
+/** Project-relative POSIX path from `outDir` to `target`. */
+export function projectRelative(outDir: string, target: string): string {
+  const rel = relative(outDir, target).split("\\").join("/");
+  return rel === "" ? "." : rel;
+}
+
+/** Everything `fledge extract` writes, computed (initExtract() must have completed). */
+export function extractProject(nb: Notebook, options: ExtractOptions): Extraction {
+  const analysis = analyzeNotebook(nb);
+  const graph = buildDataflow(analysis);
+  const map = buildWorkflowMap(nb, analysis, graph);
+  const nbDir = dirname(options.notebookPath);
+  const notebookRelPath = projectRelative(options.outDir, options.notebookPath);
+  let mermaid = "";
+  try {
+    mermaid = renderMermaid({ title: notebookRelPath.split("/").pop()!, nb, analysis, map });
+  } catch {
+    mermaid = ""; // the diagram is an illustration: a renderer problem must not stop the extraction
+  }
+  const project = generateProject({
+    notebook: nb,
+    analysis,
+    map,
+    notebookRelPath,
+    dataDir: projectRelative(options.outDir, nbDir),
+    copyData: options.copyData ?? false,
+    options: {
+      ...(options.packageName ? { packageName: options.packageName } : {}),
+      stubs: options.stubs ?? false,
+      mermaid,
+      fileExists: (p) => existsSync(isAbsolute(p) ? p : resolve(nbDir, p)),
+      ...(options.versions ? { versions: options.versions } : {}),
+      ...(options.lock ? { lock: options.lock } : {}),
+    },
+  });
+  return { ...project, analysis, map };
+}
