@@ -33,7 +33,7 @@ export function analyzeUses(stmts: StatementInfo[]): UseAnalysis {
   const writersOf: Map<string, number[]>[] = [];
   for (const s of stmts) {
     const seen = new Map<string, number[]>();
-    const readNames = new Set([...s.effectiveReads, ...s.record.modifies]);
+    const readNames = new Set([...s.effectiveReads, ...s.modifies]);
     for (const name of readNames) {
       const w = writers.get(name);
       if (!w) continue;
@@ -41,7 +41,7 @@ export function analyzeUses(stmts: StatementInfo[]): UseAnalysis {
       for (const p of w) userSets[p]!.add(s.pos);
     }
     writersOf.push(seen);
-    for (const m of s.record.modifies) {
+    for (const m of s.modifies) {
       const w = writers.get(m);
       if (w) {
         if (!w.includes(s.pos)) w.push(s.pos);

@@ -136,7 +136,7 @@ const ROLE_WEIGHT: Record<StepRole, number> = {
   clean: 1,
   features: 2,
   split: 3,
-  train: 6,
+  train: 10,
   evaluate: 3,
   predict: 3,
   save: 2,
@@ -160,6 +160,8 @@ export function stepRole(stmts: StatementInfo[], heading?: string): StepRole {
     votes.set("evaluate", votes.get("evaluate")! + votes.get("predict")!);
     votes.delete("predict");
   }
+  // A step that fits a model and then scores it trains the model (the scores are its results).
+  if (votes.has("train") && votes.has("evaluate")) votes.delete("evaluate");
   const order: StepRole[] = ["load", "clean", "features", "split", "train", "evaluate", "predict", "save"];
   let best: StepRole = "other";
   let bestVotes = 0;
@@ -222,7 +224,14 @@ const VERBS: Record<string, [string, StepRole] | null> = {
   preparation: ["prepare", "clean"],
   prep: ["prepare", "clean"],
   merge: ["merge", "clean"],
+  merging: ["merge", "clean"],
+  combine: ["merge", "clean"],
+  combining: ["merge", "clean"],
+  join: ["merge", "clean"],
+  joining: ["merge", "clean"],
   transform: ["transform", "features"],
+  enrich: ["enrich", "features"],
+  enriching: ["enrich", "features"],
   transforming: ["transform", "features"],
   encode: ["encode", "features"],
   encoding: ["encode", "features"],
@@ -315,7 +324,7 @@ const STOP = new Set(
 const DEFAULT_OBJECT: Record<StepRole, string> = {
   load: "data",
   clean: "data",
-  features: "features",
+  features: "data",
   split: "data",
   train: "model",
   evaluate: "model",
@@ -335,6 +344,9 @@ const COMPATIBLE: Record<StepRole, StepRole[]> = {
   save: ["save", "predict", "evaluate"],
   other: [],
 };
+
+const MODEL_NOUN =
+  /^(?:regression|forest|classifier|regressor|network|tree|trees|boosting|machine|bayes|means)$/;
 
 export interface HeadingName {
   name: string;
@@ -367,6 +379,9 @@ export function nameFromHeading(heading: string): HeadingName | undefined {
   const after = words.slice(verbAt + 1).filter((w) => !STOP.has(w) && !VERBS[w]);
   const before = words.slice(0, verbAt).filter((w) => !STOP.has(w) && VERBS[w] === undefined);
   let object = after[after.length - 1] ?? before[before.length - 1] ?? DEFAULT_OBJECT[verb[1]];
+  // A model's name keeps its qualifier: "Train a random forest" → train_random_forest.
+  const penultimate = after[after.length - 2];
+  if (penultimate && MODEL_NOUN.test(object)) object = `${penultimate}_${object}`;
   if (verb[0] === "build" && !after.length) object = "features";
   // "Build the model" is training, "Build features" is feature engineering.
   if (verb[0] === "build" && /^models?$/.test(object)) verb = ["train", "train"];
@@ -375,6 +390,25 @@ export function nameFromHeading(heading: string): HeadingName | undefined {
   if (object === verb[0]) object = DEFAULT_OBJECT[verb[1]];
   const name = object ? `${verb[0]}_${object}` : verb[0];
   return { name: toIdentifier(name), role: verb[1] };
+}
+
+const GENERIC = new Set(
+  "setup set introduction intro imports libraries packages overview conclusion conclusions summary results notes appendix misc todo references environment config configuration title data dataset table part step section code main helpers functions utils".split(
+    " ",
+  ),
+);
+
+/** A heading of one or two content words that names a thing ("Returns", "Customer orders"), else undefined. */
+function headingObject(heading: string): string | undefined {
+  const words = heading
+    .toLowerCase()
+    .replace(/'s\b/g, "")
+    .replace(/[^a-z\s]/g, " ")
+    .split(/\s+/)
+    .filter((w) => w && !STOP.has(w));
+  if (words.length === 0 || words.length > 2 || words.some((w) => w in VERBS || GENERIC.has(w)))
+    return undefined;
+  return words[words.length - 1];
 }
 
 /** The name the code suggests for a role. */
@@ -415,7 +449,13 @@ export function chooseName(heading: string | undefined, role: StepRole, stmts: S
     return fromHeading.name;
   // The heading's verb still wins when the step does that too (a "Train the model" section that also scales).
   if (fromHeading && stmts.some((s) => statementRole(s) === fromHeading.role)) return fromHeading.name;
-  if (role !== "other") return nameFromRole(role, stmts);
+  if (role !== "other") {
+    const name = nameFromRole(role, stmts);
+    // A heading without a verb may still name the object: "## Returns" over read_csv → load_returns.
+    const object = heading ? headingObject(heading) : undefined;
+    if (object && /_data$/.test(name)) return toIdentifier(name.replace(/_data$/, `_${object}`));
+    return name;
+  }
   const defined = stmts.flatMap((s) => s.record.defines).find((d) => d.length > 1 && !/^_/.test(d));
   return defined ? toIdentifier(`compute_${defined}`) : "process_data";
 }

@@ -12,7 +12,7 @@
 import type { Span } from "../python/types.js";
 import { toIdentifier } from "./naming.js";
 import { numberValue, positionalArgs, stringValue, type Token } from "./pytokens.js";
-import { lineStarts, type StatementInfo, spanOf } from "./statements.js";
+import { isWriteCall, lineStarts, type StatementInfo, spanOf } from "./statements.js";
 import type { StepParameter } from "./types.js";
 
 type Value = StepParameter["value"];
@@ -110,9 +110,12 @@ function kindOf(name: string, value: Value): StepParameter["kind"] {
   return "other";
 }
 
+/** A parameter found in a statement, with a second name to use when the first is taken by another literal. */
+export type FoundParameter = StepParameter & { altName?: string };
+
 /** The parameters of one statement. */
-export function statementParameters(s: StatementInfo, cellSource: string): StepParameter[] {
-  const out: StepParameter[] = [];
+export function statementParameters(s: StatementInfo, cellSource: string): FoundParameter[] {
+  const out: FoundParameter[] = [];
   const starts = lineStarts(cellSource);
   const t = s.tokens;
   const add = (name: string, from: number, to: number, kind?: StepParameter["kind"]) => {
@@ -217,7 +220,12 @@ export function statementParameters(s: StatementInfo, cellSource: string): StepP
       if (used.has(p.from) || p.to - p.from !== 1) continue;
       const lit = literalAt(t, p.from, p.to);
       if (lit && isPath(lit.value)) {
-        add(pathName(lit.value), p.from, p.to, "path");
+        const name = pathName(lit.value);
+        add(name, p.from, p.to, "path");
+        const found = out[out.length - 1];
+        // "data/returns.csv" read and "out/returns.csv" written: returns_path and returns_output_path.
+        if (found)
+          found.altName = name.replace(/_path$/, isWriteCall(call, t) ? "_output_path" : "_input_path");
         used.add(p.from);
       }
     }

@@ -109,9 +109,9 @@ function blocksOf(anchored: StatementInfo[]): Block[] {
   const blocks: Block[] = [];
   for (const group of byCell) {
     if (group.length >= GIANT_CELL || (few && group.length >= 6)) {
-      // A giant cell is cut at statement level; each statement counts as a third of a cell.
+      // A giant cell is cut at statement level; each statement counts as half a cell.
       group.forEach((s, i) => {
-        blocks.push({ stmts: [s], weight: 1 / 3, midCell: i > 0 });
+        blocks.push({ stmts: [s], weight: 1 / 2, midCell: i > 0 });
       });
     } else blocks.push({ stmts: group, weight: 1, midCell: false });
   }
@@ -183,8 +183,8 @@ export function dataflowSegments(
     let cost = crossing[c]!;
     const before = roleBefore[c];
     const after = roleAfter[c + 1];
-    if (before && after && before !== after) cost -= 2.5;
-    if (blocks[c + 1]!.midCell) cost += 1.5;
+    if (before && after && before !== after) cost -= 3;
+    if (blocks[c + 1]!.midCell) cost += 0.5;
     return cost;
   };
   const prefix = [0];
@@ -192,7 +192,7 @@ export function dataflowSegments(
   const W = prefix[B]!;
   const sizeCost = (from: number, to: number): number => {
     const w = prefix[to]! - prefix[from]!;
-    if (w < 2) return (2 - w) * 3;
+    if (w < 2) return 2 - w;
     if (w > 15) return (w - 15) * 0.5;
     return 0;
   };
@@ -250,11 +250,17 @@ export function dataflowSegments(
   return segments;
 }
 
-/** A segment of one short statement (one line, under 80 characters). */
-function isShort(seg: Segment): boolean {
+/**
+ * A segment of one short statement (one line, under 80 characters) that plays no workflow role of its own: a
+ * lone `df = pd.read_csv(…)` under "## Load the data" or `df.to_csv(…)` under "## Save" stays a step.
+ */
+function isShort(seg: Segment, neighbours: Segment[]): boolean {
   if (seg.stmts.length !== 1) return false;
   const s = seg.stmts[0]!;
-  return s.record.span.line === s.record.span.endLine && s.text.length < 80;
+  if (s.record.span.line !== s.record.span.endLine || s.text.length >= 80) return false;
+  const role = statementRole(s);
+  if (role === undefined) return true;
+  return neighbours.some((n) => n.stmts.some((t) => statementRole(t) === role));
 }
 
 /** Merge one-short-statement segments into the neighbour they share names with (the previous by default). */
@@ -262,7 +268,8 @@ export function mergeShortSegments(segments: Segment[], uses: UseAnalysis): Segm
   const out = segments.slice();
   for (let i = 0; i < out.length && out.length > 1; ) {
     const seg = out[i]!;
-    if (!isShort(seg)) {
+    const neighbours = [out[i - 1], out[i + 1]].filter((n): n is Segment => n !== undefined);
+    if (!isShort(seg, neighbours)) {
       i++;
       continue;
     }

@@ -42,6 +42,8 @@ export interface StatementInfo {
   result?: ResultKind;
   /** Reads plus the global reads of the notebook functions the statement calls (transitively). */
   effectiveReads: string[];
+  /** Names modified in place, as confirmed by the notebook-level analysis (CellAnalysis.modifies). */
+  modifies: string[];
   /** Modifications the analyzer is at least "likely" about. */
   strongModifies: string[];
   /** The notebook functions/classes the statement calls or references. */
@@ -230,7 +232,7 @@ export function isPredictCall(c: CallSite): boolean {
   return PREDICT_CALLS.has(c.name) && c.receiver.length > 0;
 }
 
-function isWriteCall(c: CallSite, tokens: Token[]): boolean {
+export function isWriteCall(c: CallSite, tokens: Token[]): boolean {
   if (WRITE_METHODS.has(c.name) && c.receiver.length > 0) {
     // savefig/to_csv with no argument shows or returns a string instead of writing a file.
     return positionalArgs(tokens, c).length > 0 || c.close - c.open > 1;
@@ -329,8 +331,9 @@ function classify(
   if (IMPORTS.test(rec.type)) return { kind: "import" };
   if (STRUCTURAL.test(rec.type)) return { kind: "definition" };
   if (calls.some((c) => isWriteCall(c, tokens))) return { kind: "result", result: "write" };
-  if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
+  // A metric over predictions (`mse = mean_squared_error(y, model.predict(X))`) is an evaluation.
   if (calls.some(isMetricCall)) return { kind: "result", result: "metric" };
+  if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
   const assigns = hasAssignment(tokens);
   const simple = rec.type === "expression_statement" || rec.type === "for_statement";
   if (simple && !assigns && strongModifies.length === 0) {
@@ -403,7 +406,7 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       // A helper's body is the helper's business (its reads are in FunctionRecord); skip tokenizing it.
       const tokens = STRUCTURAL.test(rec.type) ? [] : tokenize(text);
       const calls = callSites(tokens);
-      const strongModifies = strongMods(ca, rec);
+      const { modifies, strongModifies } = confirmedMods(ca, rec);
       const magicKind = classifyMagic(ca, rec);
       const { kind, result } = magicKind ? { kind: magicKind } : classify(rec, tokens, calls, strongModifies);
       const referenced = rec.reads.filter((r) => fns.has(r));
@@ -424,6 +427,7 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
         calls,
         kind,
         effectiveReads: [...eff],
+        modifies,
         strongModifies,
         helpersUsed: helpers,
       };
@@ -435,12 +439,18 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
   return out;
 }
 
-/** The statement's modifications that the analyzer rates "likely" or "certain". */
-function strongMods(ca: CellAnalysis, rec: StatementRecord): string[] {
-  if (rec.modifies.length === 0) return [];
+/**
+ * The statement's modifications that the notebook-level analysis keeps (it drops `plt.plot(…)`-style "possible"
+ * modifications of imported modules), and those it rates "likely" or "certain".
+ */
+function confirmedMods(
+  ca: CellAnalysis,
+  rec: StatementRecord,
+): { modifies: string[]; strongModifies: string[] } {
+  if (rec.modifies.length === 0) return { modifies: [], strongModifies: [] };
   const inStmt = ca.modifies.filter((m) => within(m.span, rec.span));
-  if (inStmt.length === 0) return [...rec.modifies]; // no detail: trust the statement record
-  return rec.modifies.filter((name) =>
-    inStmt.some((m) => (m.name === name || m.via === name) && m.confidence !== "possible"),
-  );
+  const about = (name: string) => inStmt.filter((m) => m.name === name || m.via === name);
+  const modifies = rec.modifies.filter((name) => about(name).length > 0);
+  const strongModifies = modifies.filter((name) => about(name).some((m) => m.confidence !== "possible"));
+  return { modifies, strongModifies };
 }

@@ -168,7 +168,7 @@ export function buildWorkflowMap(
   for (let i = 0; i < segments.length; i++) {
     const step = steps[i]!;
     for (const s of members[i]!) {
-      const names = new Set([...s.effectiveReads, ...s.record.modifies]);
+      const names = new Set([...s.effectiveReads, ...s.modifies]);
       for (const name of names) {
         const ws = (uses.writersOf[s.pos]!.get(name) ?? []).filter((w) => !explore.has(w));
         if (ws.length === 0) {
@@ -201,7 +201,7 @@ export function buildWorkflowMap(
         if (from < i) {
           if (!step.inputs.includes(name)) step.inputs.push(name);
           producers[i]!.set(name, from);
-          if (s.record.modifies.includes(name) && !step.modifies.includes(name)) step.modifies.push(name);
+          if (s.modifies.includes(name) && !step.modifies.includes(name)) step.modifies.push(name);
         }
       }
       for (const h of s.helpersUsed) if (!step.helpers.includes(h)) step.helpers.push(h);
@@ -333,12 +333,15 @@ function stepParameters(
         local.alsoAt = [...(local.alsoAt ?? []), { cell: p.cell, span: p.span }];
         continue;
       }
+      const { altName, ...param } = p;
       let name = p.name;
+      if (altName && taken.has(name) && taken.get(name) !== p.literal) name = altName;
       let k = 2;
-      while (taken.has(name) && taken.get(name) !== p.literal) name = `${p.name}_${k++}`;
+      const base = name;
+      while (taken.has(name) && taken.get(name) !== p.literal) name = `${base}_${k++}`;
       if (out.some((q) => q.name === name)) continue;
       taken.set(name, p.literal);
-      out.push({ ...p, name });
+      out.push({ ...param, name });
     }
   }
   return out;
