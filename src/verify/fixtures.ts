@@ -1,0 +1,191 @@
+/**
+ * Finishing the recorded tests once the project's code exists (in memory): the generated package is staged
+ * in a temporary folder, each step function is called INSIDE the recording kernel on the input sample saved
+ * during the run (twice, to tell deterministic steps from random ones), its outputs are saved as the
+ * expected values, and the test files are rendered (tests-emitter.ts).
+ */
+
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { FledgeError } from "../errors.js";
+import { defaultParams } from "../generate/emit/pipeline.js";
+import type { ProjectModel, StepModel } from "../generate/model.js";
+import type { GeneratedFile } from "../generate/project.js";
+import { ruffFile, ruffSettings } from "../generate/ruff.js";
+import type { Kernel } from "../kernel/index.js";
+import { helperCall, type Recording } from "./record.js";
+import {
+  mergeTestBlock,
+  printedMetrics,
+  renderConftest,
+  renderRecordedPipelineTest,
+  renderRecordedStepTest,
+  type StepFixture,
+} from "./tests-emitter.js";
+import type { Fingerprint } from "./types.js";
+
+interface CallStepReply {
+  outputs: Record<string, { file: string; format: string; type: string }>;
+  deterministic: boolean;
+  fingerprints: Record<string, Fingerprint>;
+  arguments: string[];
+}
+
+/** Why a step gets no sample test, if so. */
+function skipReason(step: StepModel, fixturesDir: string): string | undefined {
+  if (step.args.some((a) => a.source.kind === "param" && a.source.role === "data")) {
+    return "it reads the notebook's data files";
+  }
+  if (!step.args.some((a) => a.source.kind === "input")) return "it takes no value from an earlier step";
+  if (!existsSync(join(fixturesDir, step.name, "manifest.json")))
+    return "no sample of its inputs was recorded";
+  if (step.returns.length === 0) return "it returns nothing";
+  return undefined;
+}
+
+/** Call every step on its recorded sample inside `kernel`; the expected outputs land in fixturesDir/<step>/. */
+export async function recordStepFixtures(
+  kernel: Kernel,
+  model: ProjectModel,
+  files: GeneratedFile[],
+  fixturesDir: string,
+  recording: Recording,
+): Promise<StepFixture[]> {
+  const stage = await mkdtemp(join(tmpdir(), "fledge-stage-"));
+  try {
+    for (const f of files) {
+      if (!f.path.startsWith("src/") || !f.path.endsWith(".py")) continue;
+      const target = join(stage, ...f.path.split("/"));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, f.content, "utf8");
+    }
+    const outputsDir = join(stage, "outputs");
+    const defaults = defaultParams(model);
+    const out: StepFixture[] = [];
+    for (const step of model.steps) {
+      const base = {
+        step: step.name,
+        deterministic: true,
+        rows: 0,
+        synthetic: false,
+        outputs: {},
+        fingerprints: {},
+        arguments: [],
+        redacted: recording.fixtures[step.name]?.redacted ?? [],
+      };
+      const skipped = model.stubs ? "the project has stubs only" : skipReason(step, fixturesDir);
+      if (skipped) {
+        out.push({ ...base, skipped });
+        continue;
+      }
+      const params: Record<string, unknown> = {};
+      for (const a of step.args) {
+        if (a.source.kind !== "param") continue;
+        const v = defaults[a.source.param];
+        params[a.name] = a.source.role === "output" && typeof v === "string" ? join(outputsDir, v) : v;
+      }
+      try {
+        const reply = await helperCall<CallStepReply>(
+          kernel,
+          "call_step",
+          [
+            join(fixturesDir, step.name),
+            `${model.packageName}.steps.${step.module}`,
+            step.name,
+            params,
+            step.returns.map((r) => r.name),
+          ],
+          { src_dir: join(stage, "src") },
+          "_fledge_fixtures",
+        );
+        const manifest = await readManifest(join(fixturesDir, step.name));
+        out.push({
+          ...base,
+          ...reply,
+          rows: manifest.rows,
+          synthetic: manifest.synthetic,
+        });
+      } catch (err) {
+        if (!(err instanceof FledgeError)) throw err;
+        out.push({
+          ...base,
+          skipped: `calling it on the recorded sample failed (${err.message.replace(/^.*?: /, "")})`,
+        });
+      }
+    }
+    return out;
+  } finally {
+    await rm(stage, { recursive: true, force: true });
+  }
+}
+
+async function readManifest(folder: string): Promise<{ rows: number; synthetic: boolean }> {
+  const { readFile } = await import("node:fs/promises");
+  return JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as {
+    rows: number;
+    synthetic: boolean;
+  };
+}
+
+/** The final value of every name `pipeline.run` returns, as the notebook's run left it. */
+export function finalValues(model: ProjectModel, recording: Recording): Record<string, Fingerprint> {
+  const out: Record<string, Fingerprint> = {};
+  for (const s of model.steps) {
+    const rec = recording.steps.find((r) => r.step === s.name);
+    for (const r of s.returns) {
+      const fp = rec?.outputs[r.name];
+      if (fp) out[r.name] = fp;
+    }
+  }
+  return out;
+}
+
+/**
+ * The generated files with the recorded tests merged in (tests/test_<step>.py, tests/test_pipeline.py) and
+ * tests/conftest.py added; every changed file is formatted and linted by ruff as the generator does.
+ */
+export function withRecordedTests(
+  model: ProjectModel,
+  files: GeneratedFile[],
+  fixtures: StepFixture[],
+  recording: Recording,
+): GeneratedFile[] {
+  const settings = ruffSettings(model.packageName, model.pythonVersion);
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const update = (path: string, content: string) => {
+    byPath.set(path, { path, content: ruffFile(path, content, settings).code });
+  };
+  for (const fx of fixtures) {
+    const step = model.steps.find((s) => s.name === fx.step);
+    const path = `tests/test_${step?.module ?? fx.step}.py`;
+    const file = byPath.get(path);
+    if (!step || !file) continue;
+    update(path, mergeTestBlock(file.content, renderRecordedStepTest(step, model, fx)));
+  }
+  const pipeline = byPath.get("tests/test_pipeline.py");
+  if (pipeline && !model.stubs) {
+    const block = renderRecordedPipelineTest(
+      model,
+      finalValues(model, recording),
+      printedMetrics(recording.stdout),
+    );
+    update("tests/test_pipeline.py", mergeTestBlock(pipeline.content, block));
+  }
+  if (fixtures.some((f) => !f.skipped)) update("tests/conftest.py", renderConftest());
+  return [...byPath.values()];
+}
+
+/** Fixture files (relative to fixturesDir, / separators) to copy into the project's tests/fixtures/. */
+export async function fixtureFiles(fixturesDir: string): Promise<string[]> {
+  const out: string[] = [];
+  if (!existsSync(fixturesDir)) return out;
+  for (const step of await readdir(fixturesDir, { withFileTypes: true })) {
+    if (!step.isDirectory()) continue;
+    for (const f of await readdir(join(fixturesDir, step.name))) {
+      if (!f.endsWith(".tmp")) out.push(`${step.name}/${f}`);
+    }
+  }
+  return out.sort();
+}

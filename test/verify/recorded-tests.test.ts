@@ -1,0 +1,111 @@
+/**
+ * End to end on the bundled example: record the notebook in a real kernel, generate the project, finish the
+ * recorded tests inside the kernel, write everything, then run the generated tests with pytest — and check
+ * that they catch a changed step.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateProject, initGenerate } from "../../src/generate/project.js";
+import { buildDataflow } from "../../src/graph/dataflow.js";
+import { buildWorkflowMap } from "../../src/graph/steps.js";
+import { readNotebookFile } from "../../src/notebook/index.js";
+import { analyzeNotebook, initPython } from "../../src/python/index.js";
+import { startRecording } from "../../src/verify/session.js";
+import type { StepFixture } from "../../src/verify/tests-emitter.js";
+import { ROOT, venvPython } from "../helpers/env.js";
+
+const NOTEBOOK = join(ROOT, "examples", "churn", "churn.ipynb");
+const out = mkdtempSync(join(tmpdir(), "fledge-recorded-"));
+let steps: StepFixture[] = [];
+let failure: unknown;
+
+function pytest(...args: string[]) {
+  return spawnSync(venvPython(), ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...args], {
+    cwd: out,
+    env: { ...process.env, PYTHONPATH: join(out, "src") },
+    encoding: "utf8",
+    timeout: 240_000,
+  });
+}
+
+beforeAll(async () => {
+  const nb = (await readNotebookFile(NOTEBOOK)).notebook;
+  await initPython();
+  await initGenerate();
+  const analysis = analyzeNotebook(nb);
+  const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
+  const session = await startRecording({
+    notebookPath: NOTEBOOK,
+    nb,
+    analysis,
+    map,
+    kernel: { python: venvPython() },
+  });
+  try {
+    failure = session.recording.failure;
+    const rel = relative(out, dirname(NOTEBOOK)).split("\\").join("/");
+    const gen = generateProject({
+      notebook: nb,
+      analysis,
+      map,
+      notebookRelPath: `${rel}/churn.ipynb`,
+      dataDir: rel,
+      options: {},
+    });
+    const done = await session.finish(gen.model, gen.files);
+    steps = done.steps;
+    for (const f of done.files) {
+      mkdirSync(dirname(join(out, f.path)), { recursive: true });
+      writeFileSync(join(out, f.path), f.content);
+    }
+    for (const f of done.fixtures) {
+      mkdirSync(dirname(join(out, f.path)), { recursive: true });
+      copyFileSync(f.source, join(out, f.path));
+    }
+  } finally {
+    await session.close();
+  }
+}, 300_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe("recorded tests on the example notebook", () => {
+  it("records the whole run and writes a sample test for every step that takes values from another", () => {
+    expect(failure).toBeUndefined();
+    const tested = steps.filter((s) => !s.skipped).map((s) => s.step);
+    expect(tested).toEqual(["clean_data", "build_features", "train_model", "evaluate_model"]);
+    expect(steps.find((s) => s.step === "load_data")?.skipped).toBe("it reads the notebook's data files");
+    const test = readFileSync(join(out, "tests", "test_clean_data.py"), "utf8");
+    expect(test).toContain(
+      "assert_frame_equal(result, expected_df, check_exact=False, rtol=RTOL, atol=ATOL)",
+    );
+  });
+
+  it("passes pytest on the generated project, and the project is ruff-clean", () => {
+    const r = pytest();
+    expect(r.stdout).toMatch(/\d+ passed/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const ruff = spawnSync(join(dirname(venvPython()), "ruff"), ["check", "."], {
+      cwd: out,
+      encoding: "utf8",
+    });
+    expect(ruff.status, ruff.stdout).toBe(0);
+  }, 300_000);
+
+  it("fails the recorded test of a step whose behaviour changed", () => {
+    const path = join(out, "src", "churn", "steps", "clean_data.py");
+    const original = readFileSync(path, "utf8");
+    expect(original).toContain("dropna(");
+    try {
+      writeFileSync(path, original.replace(/^(\s*)(.*\.dropna\(.*)$/m, "$1pass  # $2"));
+      const r = pytest("tests/test_clean_data.py");
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain("test_clean_data_on_recorded_sample");
+    } finally {
+      writeFileSync(path, original);
+    }
+  }, 300_000);
+});
