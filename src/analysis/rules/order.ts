@@ -1,0 +1,215 @@
+/**
+ * Hidden state and execution order: what the saved execution counts and the dataflow graph say about whether
+ * the notebook runs top to bottom and whether its saved outputs can be trusted.
+ */
+import { type CheckContext, type CodeCellInfo, cellLabel, hasOutputs, listText } from "../context.js";
+
+/** Out-of-order counts, as the corpus statistics define them: a count not above the previous count. */
+export function outOfOrderCells(code: CodeCellInfo[]): { cell: CodeCellInfo; previous: CodeCellInfo }[] {
+  const out: { cell: CodeCellInfo; previous: CodeCellInfo }[] = [];
+  let previous: CodeCellInfo | undefined;
+  for (const c of code) {
+    if (c.count === null) continue;
+    if (previous && previous.count !== null && c.count <= previous.count) out.push({ cell: c, previous });
+    previous = c;
+  }
+  return out;
+}
+
+/** Gaps in the counts: the first count is not 1, or a number is missing between the lowest and highest. */
+export function countGaps(code: CodeCellInfo[]): { missing: [number, number][]; first: number | null } {
+  const counts = [...new Set(code.map((c) => c.count).filter((n): n is number => n !== null))].sort(
+    (a, b) => a - b,
+  );
+  const missing: [number, number][] = [];
+  if (counts.length === 0) return { missing, first: null };
+  if (counts[0]! > 1) missing.push([1, counts[0]! - 1]);
+  for (let k = 1; k < counts.length; k++) {
+    if (counts[k]! - counts[k - 1]! > 1) missing.push([counts[k - 1]! + 1, counts[k]! - 1]);
+  }
+  return { missing, first: counts[0]! };
+}
+
+function isBlank(info: CodeCellInfo): boolean {
+  return info.scanned.code.trim() === "" && info.scanned.magicLines.length === 0;
+}
+
+export function checkOrder(ctx: CheckContext): void {
+  executionCountRules(ctx);
+  forwardReadRules(ctx);
+  undefinedNameRule(ctx);
+  staleOutputRules(ctx);
+  for (const cycle of ctx.graph.cycles) {
+    ctx.report(
+      "FL108",
+      { cell: cycle[0]! },
+      `cells ${listText(cycle.map((c) => String(c + 1)))} read names from each other: no order runs them top to bottom`,
+      { related: cycle.slice(1).map((c) => ({ cell: c, message: "part of the cycle" })) },
+    );
+  }
+}
+
+function executionCountRules(ctx: CheckContext): void {
+  for (const { cell, previous } of outOfOrderCells(ctx.code)) {
+    ctx.report(
+      "FL101",
+      { cell: cell.index },
+      `ran as [${cell.count}] after ${cellLabel(ctx, previous.index)} above it: cells were run out of order, so ` +
+        "the saved outputs may not come from a top-to-bottom run",
+      { related: [{ cell: previous.index, message: `ran as [${previous.count}]` }] },
+    );
+  }
+  const gaps = countGaps(ctx.code);
+  if (gaps.missing.length > 0) {
+    // Point at the cell that ran right after the first gap.
+    const anchor = ctx.code.find((c) => c.count === gaps.missing[0]![1] + 1);
+    const ranges = gaps.missing.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`));
+    const shown = ranges.length > 6 ? [...ranges.slice(0, 6), `${ranges.length - 6} more`] : ranges;
+    ctx.report(
+      "FL102",
+      { cell: anchor?.index ?? ctx.code[0]?.index ?? 0 },
+      `execution counts skip ${listText(shown)}: cells were re-run or deleted since the kernel started`,
+    );
+  }
+  const lastRun = Math.max(-1, ...ctx.code.filter((c) => c.count !== null).map((c) => c.index));
+  for (const c of ctx.code) {
+    if (c.count !== null || c.index > lastRun || isBlank(c)) continue;
+    ctx.report(
+      "FL103",
+      { cell: c.index },
+      "this cell was never run in the saved session, but cells below it were",
+    );
+  }
+}
+
+function forwardReadRules(ctx: CheckContext): void {
+  for (const f of ctx.graph.forwardReads) {
+    const others = f.definedIn.filter((d) => d !== f.cell);
+    const through = f.via ? ` (read inside \`${f.via}\`, called here)` : "";
+    const message =
+      others.length === 0
+        ? `\`${f.name}\`${through} is read before this cell assigns it: it only worked because the cell had run ` +
+          "before; top to bottom it raises NameError"
+        : `\`${f.name}\`${through} is used before it is defined: ${listText(others.map((d) => cellLabel(ctx, d)))} ` +
+          `${others.length > 1 ? "define" : "defines"} it below; top to bottom this raises NameError`;
+    ctx.report("FL104", { cell: f.cell, span: f.span }, message, {
+      related: others.map((d) => ({ cell: d, message: `\`${f.name}\` is defined here` })),
+      fix:
+        others.length > 0
+          ? { kind: "reorder", safe: true, description: "move cells into an order that runs top to bottom" }
+          : {
+              kind: "suggestion",
+              safe: false,
+              description: `define \`${f.name}\` before this cell reads it`,
+            },
+    });
+  }
+}
+
+function undefinedNameRule(ctx: CheckContext): void {
+  const gaps = countGaps(ctx.code).missing.length > 0;
+  for (const u of ctx.graph.undefinedReads) {
+    const through = u.via ? ` (read inside \`${u.via}\`, called here)` : "";
+    const links = ctx.graph.chains[u.name] ?? [];
+    const deleted = [...links].reverse().find((l) => l.kind === "delete" && l.cell < u.cell);
+    const star = [...ctx.code]
+      .reverse()
+      .find((c) => c.index < u.cell && (c.analysis?.imports.some((i) => i.star) ?? false));
+    const run = [...ctx.code]
+      .reverse()
+      .find((c) => c.index <= u.cell && (c.analysis?.magics.some((m) => m.name === "run") ?? false));
+    let cause: string;
+    let severity: "error" | "warning" = "error";
+    if (deleted) {
+      cause = `it was deleted by \`del\` in ${cellLabel(ctx, deleted.cell)}`;
+    } else if (star || run) {
+      severity = "warning";
+      const parts: string[] = [];
+      if (star) {
+        const mod = star.analysis!.imports.find((i) => i.star)!.module;
+        parts.push(`\`from ${mod} import *\` in ${cellLabel(ctx, star.index)}`);
+      }
+      if (run) parts.push(`\`%run\` in ${cellLabel(ctx, run.index)}`);
+      cause = `it may come from ${parts.join(" or ")}, which fledge cannot see into; import it explicitly`;
+    } else {
+      cause =
+        "no cell defines it: it was probably defined in a deleted cell" +
+        (gaps ? " (the execution counts skip numbers)" : "") +
+        " or only in the kernel's session";
+    }
+    ctx.report("FL105", { cell: u.cell, span: u.span }, `\`${u.name}\`${through} is undefined: ${cause}`, {
+      severity,
+    });
+  }
+}
+
+/**
+ * Stale outputs and outputs from another definition, from the execution counts of each cell and of the cells its
+ * names come from (strong dataflow edges only).
+ */
+function staleOutputRules(ctx: CheckContext): void {
+  const writersOf = (name: string) =>
+    (ctx.graph.chains[name] ?? []).filter(
+      (l) => l.kind !== "delete" && (l.kind === "define" || l.confidence !== "possible"),
+    );
+  const incoming = new Map<number, { from: number; names: string[] }[]>();
+  for (const e of ctx.graph.edges) {
+    if (e.weak) continue;
+    const list = incoming.get(e.to) ?? [];
+    list.push({ from: e.from, names: e.names });
+    incoming.set(e.to, list);
+  }
+  for (const c of ctx.code) {
+    if (c.count === null || !hasOutputs(c.cell)) continue;
+    const stale: { from: number; names: string[]; count: number }[] = [];
+    const other: { name: string; session: number; topDown: number }[] = [];
+    for (const e of incoming.get(c.index) ?? []) {
+      const src = ctx.byIndex.get(e.from);
+      if (!src || src.count === null) continue;
+      if (src.count > c.count) {
+        stale.push({ from: e.from, names: e.names, count: src.count });
+        continue;
+      }
+      for (const name of e.names) {
+        // The writer of `name` that ran last before this cell, in the saved session.
+        let session: { cell: number; count: number } | undefined;
+        for (const l of writersOf(name)) {
+          const w = ctx.byIndex.get(l.cell);
+          if (!w || w.count === null || w.count >= c.count || l.cell === c.index) continue;
+          if (!session || w.count > session.count) session = { cell: l.cell, count: w.count };
+        }
+        if (session && session.cell !== e.from && session.count > src.count) {
+          other.push({ name, session: session.cell, topDown: e.from });
+        }
+      }
+    }
+    if (stale.length > 0) {
+      const names = [...new Set(stale.flatMap((s) => s.names))].map((n) => `\`${n}\``);
+      const sources = stale.map((s) => cellLabel(ctx, s.from));
+      ctx.report(
+        "FL106",
+        { cell: c.index },
+        `the saved output ran as [${c.count}], before ${listText(sources)} above changed ${listText(names)} it ` +
+          "reads: the output is stale",
+        {
+          related: stale.map((s) => ({ cell: s.from, message: `ran later, as [${s.count}]` })),
+          fix: { kind: "clear-outputs", safe: true, description: "clear this cell's stale outputs" },
+        },
+      );
+    }
+    for (const o of other) {
+      ctx.report(
+        "FL107",
+        { cell: c.index },
+        `the saved output used \`${o.name}\` from ${cellLabel(ctx, o.session)}, but top to bottom it comes from ` +
+          `${cellLabel(ctx, o.topDown)}: a re-run will show a different result`,
+        {
+          related: [
+            { cell: o.session, message: `\`${o.name}\` as the saved session had it` },
+            { cell: o.topDown, message: `\`${o.name}\` top to bottom` },
+          ],
+        },
+      );
+    }
+  }
+}

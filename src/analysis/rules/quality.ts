@@ -1,0 +1,218 @@
+/**
+ * Code quality that blocks production: imports in the middle of the notebook, unused definitions, names that
+ * shadow builtins, and cells that only show something.
+ */
+import type { ImportRecord, Span } from "../../python/types.js";
+import type { CheckContext, CodeCellInfo } from "../context.js";
+import { cellLabel } from "../context.js";
+import { spanOf } from "../source.js";
+
+const IMPORT_TYPES = new Set(["import_statement", "import_from_statement", "future_import_statement"]);
+
+/** Builtins whose shadowing breaks later code (the callables and types people actually call). */
+export const SHADOWABLE_BUILTINS = new Set(
+  (
+    "abs all any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex delattr dict " +
+    "dir divmod enumerate eval exec filter float format frozenset getattr globals hasattr hash help hex id input " +
+    "int isinstance issubclass iter len list locals map max memoryview min next object oct open ord pow print " +
+    "property range repr reversed round set setattr slice sorted staticmethod str sum super tuple type vars zip"
+  ).split(" "),
+);
+
+/** Patterns above an import that make moving it to the top unsafe (they change what an import finds). */
+const IMPORT_ENVIRONMENT_RE = /\bsys\.path\b|\bos\.chdir\b|\bsite\.|\bimportlib\b|\bos\.environ\b/;
+const IMPORT_MAGIC_RE =
+  /^(?:%cd\b|%run\b|%load_ext\b|[!%]\s*(?:(?:python[\d.]*)\s+-m\s+)?(?:pip3?|conda|mamba)\s)/;
+
+export function offsetOf(info: CodeCellInfo, line: number, column: number): number {
+  return (info.scanned.lineStarts[line - 1] ?? info.scanned.source.length) + column - 1;
+}
+
+/** The span of the first word-boundary occurrence of `name` in code (not strings/comments) within a span. */
+export function nameSpan(info: CodeCellInfo, name: string, within?: Span): Span | undefined {
+  const start = within ? offsetOf(info, within.line, within.column) : 0;
+  const end = within ? offsetOf(info, within.endLine, within.endColumn) : info.scanned.code.length;
+  const re = new RegExp(`(?<![\\w.])${name.replace(/[^\w]/g, "")}(?!\\w)`, "g");
+  re.lastIndex = start;
+  const m = re.exec(info.scanned.code);
+  if (!m || m.index >= Math.max(end, start + 1)) return undefined;
+  return spanOf(info.scanned, m.index, m.index + name.length);
+}
+
+/** Where a cell binds a name: the first statement that defines it, narrowed to the name when found. */
+export function definitionSpan(info: CodeCellInfo, name: string): Span | undefined {
+  const stmt = info.analysis?.statements.find((s) => s.defines.includes(name));
+  return nameSpan(info, name, stmt?.span) ?? stmt?.span ?? nameSpan(info, name);
+}
+
+function isTopLevelImport(info: CodeCellInfo, imp: ImportRecord): boolean {
+  const stmts = info.analysis?.statements ?? [];
+  const stmt = stmts.find((s) => s.span.line === imp.span.line && s.span.column === imp.span.column);
+  return stmt !== undefined && IMPORT_TYPES.has(stmt.type);
+}
+
+/** Whether the import statement has its lines to itself (so it can be cut out whole). */
+export function importOwnsLines(info: CodeCellInfo, imp: ImportRecord): boolean {
+  const lines = info.cell.source.split("\n");
+  const first = lines[imp.span.line - 1] ?? "";
+  const last = lines[imp.span.endLine - 1] ?? "";
+  const codeLast = info.scanned.code.split("\n")[imp.span.endLine - 1] ?? "";
+  return (
+    first.slice(0, imp.span.column - 1).trim() === "" &&
+    codeLast.slice(imp.span.endColumn - 1).trim() === "" &&
+    !last.slice(0, imp.span.endColumn - 1).includes(";")
+  );
+}
+
+function cellIsImportsOnly(info: CodeCellInfo): boolean {
+  const stmts = info.analysis?.statements ?? [];
+  return stmts.every((s) => IMPORT_TYPES.has(s.type) || s.magic !== undefined);
+}
+
+/** Why moving an import to the top is unsafe, or undefined when it is safe. */
+export function importMoveBlocker(
+  ctx: CheckContext,
+  info: CodeCellInfo,
+  imp: ImportRecord,
+): string | undefined {
+  if (!isTopLevelImport(info, imp)) return "it is inside a block";
+  if (!importOwnsLines(info, imp)) return "it shares its line with other code";
+  if (imp.star) return "a star import above other cells could hide their names";
+  for (const c of ctx.code) {
+    if (c.index > info.index) break;
+    const textAbove =
+      c.index === info.index
+        ? c.scanned.code.slice(0, offsetOf(c, imp.span.line, imp.span.column))
+        : c.scanned.code;
+    if (IMPORT_ENVIRONMENT_RE.test(textAbove))
+      return `${cellLabel(ctx, c.index)} changes the import environment`;
+    const magics =
+      c.index === info.index
+        ? c.scanned.magicLines.filter((m) => m.line < imp.span.line)
+        : c.scanned.magicLines;
+    if (magics.some((m) => IMPORT_MAGIC_RE.test(m.text)))
+      return `${cellLabel(ctx, c.index)} installs or runs code first`;
+    if (c.index === info.index) break;
+    if (c.analysis?.opaque) return `${cellLabel(ctx, c.index)} is opaque (star import, %run or exec)`;
+    for (const b of imp.binds) {
+      if ((ctx.graph.chains[b] ?? []).some((l) => l.cell === c.index))
+        return `${cellLabel(ctx, c.index)} also binds \`${b}\``;
+    }
+  }
+  return undefined;
+}
+
+export function checkImportsAtTop(ctx: CheckContext): void {
+  let codeSeen = false;
+  for (const c of ctx.code) {
+    const a = c.analysis;
+    if (!a) continue;
+    if (codeSeen) {
+      for (const imp of a.imports) {
+        const blocker = importMoveBlocker(ctx, c, imp);
+        const text = imp.names.length > 0 ? `from ${imp.module} import …` : `import ${imp.module}`;
+        ctx.report(
+          "FL301",
+          { cell: c.index, span: imp.span },
+          `\`${text}\` in the middle of the notebook: put imports in the first cell`,
+          {
+            fix: blocker
+              ? {
+                  kind: "suggestion",
+                  safe: false,
+                  description: `move it to the first cell by hand (not automatic: ${blocker})`,
+                }
+              : {
+                  kind: "move-import",
+                  safe: true,
+                  description: "move the import to the notebook's first code cell",
+                },
+          },
+        );
+      }
+    }
+    // Cells of imports, magics and comments only are the notebook's setup; anything else ends it.
+    if (!cellIsImportsOnly(c)) codeSeen = true;
+  }
+}
+
+export function checkUnusedDefinitions(ctx: CheckContext): void {
+  if (ctx.code.some((c) => /\b(?:exec|eval|globals|locals|vars)\s*\(/.test(c.scanned.code))) return;
+  if (ctx.code.some((c) => c.scanned.magicLines.some((m) => /^%(?:run|store)\b/.test(m.text)))) return;
+  const used = new Set<string>();
+  for (const c of ctx.code) {
+    const a = c.analysis;
+    if (!a) continue;
+    for (const r of a.reads) used.add(r.name);
+    for (const m of a.modifies) used.add(m.name);
+    for (const n of a.calls) used.add(n);
+    for (const s of a.statements) for (const r of s.reads) used.add(r);
+    for (const fn of a.functions) {
+      for (const r of fn.globalReads) used.add(r);
+      for (const n of fn.calls) used.add(n);
+    }
+    for (const m of a.magics) for (const w of m.args.match(/[A-Za-z_]\w*/g) ?? []) used.add(w);
+  }
+  const reported = new Set<string>();
+  for (const c of ctx.code) {
+    const a = c.analysis;
+    if (!a) continue;
+    const importBound = new Set(a.imports.flatMap((i) => i.binds));
+    for (const name of new Set([...a.defines, ...importBound, ...a.functions.map((f) => f.name)])) {
+      if (used.has(name) || reported.has(name) || name.startsWith("_")) continue;
+      reported.add(name);
+      const span = importBound.has(name)
+        ? a.imports.find((i) => i.binds.includes(name))?.span
+        : definitionSpan(c, name);
+      const what = importBound.has(name)
+        ? "imported"
+        : a.functions.some((f) => f.name === name)
+          ? "defined"
+          : "assigned";
+      ctx.report(
+        "FL302",
+        { cell: c.index, ...(span ? { span } : {}) },
+        `\`${name}\` is ${what} but never used`,
+      );
+    }
+  }
+}
+
+export function checkBuiltinShadowing(ctx: CheckContext): void {
+  for (const c of ctx.code) {
+    const a = c.analysis;
+    if (!a) continue;
+    for (const name of new Set([...a.defines, ...a.functions.map((f) => f.name)])) {
+      if (!SHADOWABLE_BUILTINS.has(name)) continue;
+      const span = definitionSpan(c, name);
+      ctx.report(
+        "FL303",
+        { cell: c.index, ...(span ? { span } : {}) },
+        `\`${name}\` shadows the builtin \`${name}()\`: later calls to it get this value instead`,
+        {
+          fix: {
+            kind: "suggestion",
+            safe: false,
+            description: `rename it (e.g. \`${name}_\` or a descriptive name)`,
+          },
+        },
+      );
+    }
+  }
+}
+
+export function checkExplorationCells(ctx: CheckContext): void {
+  for (const c of ctx.code) {
+    const a = c.analysis;
+    if (!a || a.opaque || a.statements.length === 0) continue;
+    if (a.defines.length > 0 || a.modifies.length > 0 || a.imports.length > 0 || a.deletes.length > 0)
+      continue;
+    const stmts = a.statements.filter((s) => s.magic === undefined);
+    if (stmts.length === 0 || !stmts.every((s) => s.displays)) continue;
+    ctx.report(
+      "FL304",
+      { cell: c.index },
+      "this cell only shows something (nothing below uses it): it stays in the companion notebook, not the pipeline",
+    );
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * A small Python lexer for the text-level rules: it finds string literals and comments and gives a copy of the
+ * source with both blanked out (same length, newlines kept), so that regexes over code never match inside a
+ * string or a comment and every offset maps back to the user's text. IPython lines (`%…`, `!…`) are blanked
+ * in the code view too; the rules that need them read `magicLines`.
+ */
+
+export interface StringLiteral {
+  /** The literal's content without prefix and quotes (escapes left as written). */
+  value: string;
+  /** Offset of the opening quote's prefix and one past the closing quote. */
+  start: number;
+  end: number;
+  /** Offset of the content's first character. */
+  valueStart: number;
+}
+
+export interface Comment {
+  text: string;
+  start: number;
+}
+
+export interface MagicLine {
+  text: string;
+  start: number;
+  line: number;
+}
+
+export interface ScannedSource {
+  source: string;
+  /** The source with strings, comments and IPython lines replaced by spaces. */
+  code: string;
+  strings: StringLiteral[];
+  comments: Comment[];
+  magicLines: MagicLine[];
+  /** Offsets at which each line starts. */
+  lineStarts: number[];
+}
+
+export function scanPython(source: string): ScannedSource {
+  const n = source.length;
+  const code = source.split("");
+  const strings: StringLiteral[] = [];
+  const comments: Comment[] = [];
+  const magicLines: MagicLine[] = [];
+  const lineStarts = [0];
+  for (let i = 0; i < n; i++) if (source[i] === "\n") lineStarts.push(i + 1);
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (code[k] !== "\n" && code[k] !== "\r") code[k] = " ";
+  };
+  let i = 0;
+  let atLineStart = true;
+  let depth = 0;
+  while (i < n) {
+    const ch = source[i]!;
+    if (atLineStart && depth === 0) {
+      // An IPython line: `%magic`, `!cmd`, or `x = !cmd` (the `!` after an assignment).
+      let j = i;
+      while (j < n && (source[j] === " " || source[j] === "\t")) j++;
+      const lineEnd = source.indexOf("\n", j) === -1 ? n : source.indexOf("\n", j);
+      const text = source.slice(j, lineEnd);
+      if (/^(%|!)/.test(text) || /^[A-Za-z_][\w, ]*=\s*[!%]/.test(text)) {
+        magicLines.push({ text: text.replace(/\r$/, ""), start: j, line: lineIndex(lineStarts, j) + 1 });
+        blank(j, lineEnd);
+        i = lineEnd;
+        continue;
+      }
+    }
+    atLineStart = false;
+    if (ch === "\n") {
+      atLineStart = true;
+      i++;
+      continue;
+    }
+    if (ch === "#") {
+      const end = source.indexOf("\n", i) === -1 ? n : source.indexOf("\n", i);
+      comments.push({ text: source.slice(i, end).replace(/\r$/, ""), start: i });
+      blank(i, end);
+      i = end;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      // Walk back over a prefix (r, b, f, rb, …) that belongs to this literal.
+      let p = i;
+      while (p > 0 && i - p < 2 && /[rRbBuUfF]/.test(source[p - 1]!)) p--;
+      if (p < i && p > 0 && /\w/.test(source[p - 1]!)) p = i;
+      const triple = source.startsWith(ch.repeat(3), i);
+      const q = triple ? ch.repeat(3) : ch;
+      let j = i + q.length;
+      while (j < n) {
+        // A backslash always protects the next character from closing the literal, raw or not.
+        if (source[j] === "\\") {
+          j += 2;
+          continue;
+        }
+        if (source.startsWith(q, j)) break;
+        if (!triple && source[j] === "\n") break; // unterminated: stop at the line end
+        j++;
+      }
+      const valueStart = i + q.length;
+      const valueEnd = Math.min(j, n);
+      const end = Math.min(source.startsWith(q, j) ? j + q.length : j, n);
+      strings.push({ value: source.slice(valueStart, valueEnd), start: p, end, valueStart });
+      blank(p, end);
+      i = end;
+      continue;
+    }
+    if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if ((ch === ")" || ch === "]" || ch === "}") && depth > 0) depth--;
+    else if (ch === "\\" && source[i + 1] === "\n") {
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return { source, code: code.join(""), strings, comments, magicLines, lineStarts };
+}
+
+function lineIndex(lineStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** 1-based line and column (UTF-16 units) of an offset. */
+export function positionOf(
+  scanned: Pick<ScannedSource, "lineStarts">,
+  offset: number,
+): { line: number; column: number } {
+  const li = lineIndex(scanned.lineStarts, offset);
+  return { line: li + 1, column: offset - scanned.lineStarts[li]! + 1 };
+}
+
+/** A span from two offsets. */
+export function spanOf(
+  scanned: Pick<ScannedSource, "lineStarts">,
+  start: number,
+  end: number,
+): { line: number; column: number; endLine: number; endColumn: number } {
+  const a = positionOf(scanned, start);
+  const b = positionOf(scanned, Math.max(start, end));
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+/**
+ * The argument text of a call whose opening parenthesis is at `open` in the blanked code, or undefined when
+ * the parenthesis is not closed in this cell.
+ */
+export function callArguments(code: string, open: number): { text: string; end: number } | undefined {
+  let depth = 0;
+  for (let k = open; k < code.length; k++) {
+    const c = code[k];
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      depth--;
+      if (depth === 0) return { text: code.slice(open + 1, k), end: k + 1 };
+    }
+  }
+  return undefined;
+}
+
+/** Offset of the offset's line start, and the line text (without line break). */
+export function lineAt(source: string, line: number): string {
+  return source.split(/\r?\n/)[line - 1] ?? "";
+}
