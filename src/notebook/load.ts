@@ -19,26 +19,6 @@ export interface LoadedNotebook {
   origin: NotebookOrigin;
 }
 
-/** What `parsePercent` (./percent.ts) returns: a notebook and its warnings (origin optional). */
-interface PercentResult {
-  notebook: Notebook;
-  warnings?: ReadWarning[];
-  origin?: NotebookOrigin;
-}
-
-// Loaded on demand: the percent-format reader is only needed for .py inputs.
-const PERCENT_MODULE = "./percent.js";
-
-async function parsePercentFile(text: string, file: string): Promise<PercentResult> {
-  const mod = (await import(PERCENT_MODULE)) as {
-    parsePercent: (text: string, file?: string) => PercentResult | Notebook;
-  };
-  const result = mod.parsePercent(text, file);
-  return "notebook" in result && result.notebook !== undefined
-    ? (result as PercentResult)
-    : { notebook: result as Notebook };
-}
-
 /** True for paths fledge reads as percent-format Python. */
 export function isPercentPath(path: string): boolean {
   return extname(path).toLowerCase() === ".py";
@@ -57,14 +37,10 @@ export async function readNotebookFile(path: string): Promise<LoadedNotebook> {
   }
   const text = await readTextFile(path);
   if (isPercentPath(path)) {
-    const r = await parsePercentFile(text, path);
-    return {
-      file: path,
-      format: "percent",
-      notebook: r.notebook,
-      warnings: r.warnings ?? [],
-      origin: r.origin ?? { nbformat: 4, nbformat_minor: r.notebook.nbformat_minor },
-    };
+    // Loaded on demand: the percent-format reader (and its YAML parser) is only needed for .py inputs.
+    const { parsePercent } = await import("./percent.js");
+    const r = parsePercent(text, path);
+    return { file: path, format: "percent", notebook: r.notebook, warnings: r.warnings, origin: r.origin };
   }
   const parsed = parseNotebook(text, path);
   return { file: path, format: "ipynb", ...parsed };
