@@ -1,8 +1,19 @@
 /**
  * fledge's library API. Each stage exports its entry points here (one line per export).
  */
+
+export {
+  applyFixes,
+  type CheckOptions,
+  checkNotebook,
+  explainRule,
+  type Finding,
+  type FindingFix,
+  RULES,
+  runChecks,
+} from "./analysis/index.js";
 export { type ErrorCode, type ExitCode, FledgeError } from "./errors.js";
 export * from "./notebook/index.js";
 export type * from "./notebook/types.js";
-export type * from "./python/types.js";
 export * from "./python/index.js";
+export type * from "./python/types.js";
