@@ -464,6 +464,7 @@ export function chooseName(heading: string | undefined, role: StepRole, stmts: S
 export function toIdentifier(text: string): string {
   let id = text
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, "_")
     .replace(/_+/g, "_")

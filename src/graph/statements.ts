@@ -254,8 +254,38 @@ export function isWriteCall(c: CallSite, tokens: Token[]): boolean {
   return false;
 }
 
+// Builtins that only compute a value to look at when they stand alone in a statement.
+const LOOK_BUILTINS = new Set([
+  "len",
+  "type",
+  "sorted",
+  "list",
+  "set",
+  "dict",
+  "tuple",
+  "str",
+  "repr",
+  "round",
+  "sum",
+  "min",
+  "max",
+  "abs",
+  "any",
+  "all",
+  "isinstance",
+  "hasattr",
+  "id",
+  "dir",
+  "vars",
+  "help",
+  "zip",
+  "range",
+  "enumerate",
+]);
+
 function isShowCall(c: CallSite): boolean {
   if (SHOW_CALLS.has(c.name) && c.receiver.length <= 1) return true;
+  if (c.receiver.length === 0 && LOOK_BUILTINS.has(c.name)) return true;
   if (c.receiver.length > 0 && SHOW_MODULES.has(c.receiver[0]!)) return c.name !== "savefig";
   return c.receiver.length > 0 && LOOK_METHODS.has(c.name);
 }
@@ -336,9 +366,9 @@ function classify(
   if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
   const assigns = hasAssignment(tokens);
   const simple = rec.type === "expression_statement" || rec.type === "for_statement";
-  if (simple && !assigns && strongModifies.length === 0) {
-    // A bare expression (`df`, `df.shape`, `df["a"]`) or calls that all only show or look.
-    if (rec.displays && rec.defines.length === 0) return { kind: "display" };
+  if (simple && !assigns && strongModifies.length === 0 && rec.defines.length === 0) {
+    // A bare expression (`df`, `df.shape`, `df["a"]`) or calls that all only show or look. A bare call to
+    // anything else (`np.random.seed(0)`, `os.makedirs(…)`, `train(model)`) acts, even when Jupyter shows its value.
     const top = calls.filter((c) => !calls.some((o) => o !== c && o.open < c.open && c.close < o.close));
     if (rec.type === "expression_statement" && calls.length === 0) return { kind: "display" };
     if (top.length > 0 && top.every(isShowCall)) return { kind: "display" };

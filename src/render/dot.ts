@@ -25,7 +25,7 @@ export function renderDot(input: MapRenderInput): string {
       detail.push(`${s.parameters.length} param${s.parameters.length > 1 ? "s" : ""}`);
     const tip = `${s.inputs.join(", ") || "—"} → ${s.outputs.join(", ") || "—"}`;
     lines.push(
-      `  ${q(s.name)} [label=${q(`${s.name}\n${detail.join(" · ")}`)}, id=${q(`node-${s.name}`)}, URL=${q(`#step-${s.name}`)}, tooltip=${q(tip)}];`,
+      `  ${q(s.name)} [label=${q(`${s.name}\n${detail.join(" · ")}`)}, id=${q(`node_${s.name}`)}, URL=${q(`#step-${s.name}`)}, tooltip=${q(tip)}];`,
     );
   });
   for (const e of map.edges ?? [])

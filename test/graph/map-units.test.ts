@@ -1,0 +1,229 @@
+/** Unit tables for the map's pieces: heading names, headings, level choice, exploration rules, parameters, magics. */
+import { describe, expect, it } from "vitest";
+import { markdownHeadings, nameFromHeading, toIdentifier, uniqueNames } from "../../src/graph/naming.js";
+import { tokenize } from "../../src/graph/pytokens.js";
+import { checkWorkflowMap } from "../../src/graph/steps.js";
+import { mapNotebook, notebookOf } from "./map-fixture.js";
+
+describe("names from headings", () => {
+  const table: [string, string | undefined][] = [
+    ["Explore and clean the data", "clean_data"],
+    ["Try out some models", "train_models"],
+    ["Load the data", "load_data"],
+    ["2. Import the dataset", "load_dataset"],
+    ["Feature engineering", "build_features"],
+    ["Build features", "build_features"],
+    ["Build the model", "train_model"],
+    ["Train a Random Forest", "train_random_forest"],
+    ["Data Preprocessing", "preprocess_data"],
+    ["Model evaluation", "evaluate_model"],
+    ["Predict this month's customers", "predict_customers"],
+    ["Save the **results**", "save_results"],
+    ["Exploratory Data Analysis", undefined],
+    ["Setup", undefined],
+  ];
+  for (const [heading, name] of table) {
+    it(`${heading} → ${name}`, () => {
+      expect(nameFromHeading(heading)?.name).toBe(name);
+    });
+  }
+
+  it("makes valid unique identifiers", () => {
+    expect(toIdentifier("3 Train")).toBe("step_3_train");
+    expect(toIdentifier("class")).toBe("class_step");
+    expect(toIdentifier("Load CSVData")).toBe("load_csv_data");
+    expect(toIdentifier("trainModel")).toBe("train_model");
+    expect(uniqueNames(["clean_data", "clean_data", "load_data", "clean_data"])).toEqual([
+      "clean_data",
+      "clean_data_2",
+      "load_data",
+      "clean_data_3",
+    ]);
+  });
+});
+
+describe("markdown headings", () => {
+  it("reads ATX, setext and HTML headings, not fenced code", () => {
+    const md =
+      "# Title\n\nText\n\nPart two\n--------\n\n```\n# not a heading\n```\n<h3>Third</h3>\n## [Linked](http://x) `code` ##";
+    expect(markdownHeadings(md)).toEqual([
+      { level: 1, text: "Title" },
+      { level: 2, text: "Part two" },
+      { level: 3, text: "Third" },
+      { level: 2, text: "Linked code" },
+    ]);
+  });
+});
+
+describe("tokenizer", () => {
+  it("keeps comments and strings out of code", () => {
+    const toks = tokenize('x = f("a # b", r\'\\d\')  # df.to_csv("x.csv")\ny = 1.5e3');
+    expect(toks.map((t) => t.text)).toEqual([
+      "x",
+      "=",
+      "f",
+      "(",
+      '"a # b"',
+      ",",
+      "r'\\d'",
+      ")",
+      "y",
+      "=",
+      "1.5e3",
+    ]);
+  });
+});
+
+const LOAD = 'import pandas as pd\ndf = pd.read_csv("in.csv")';
+
+describe("heading level choice", () => {
+  const section = (i: number) => `df${i} = df.dropna()\ndf${i}.to_csv("out${i}.csv")`;
+  it("uses the coarsest level that gives 3–12 steps", async () => {
+    const nb = notebookOf([
+      { md: "# Title" },
+      LOAD,
+      { md: "## One" },
+      section(1),
+      { md: "### detail" },
+      section(2),
+      { md: "## Two" },
+      section(3),
+      { md: "## Three" },
+      section(4),
+    ]);
+    const { map } = await mapNotebook(nb);
+    // Level 1 gives one section; level 2 gives four (the title's section holds the load), "### detail" stays
+    // inside "## One".
+    expect(map.strategy).toEqual({ kind: "headings", level: 2 });
+    expect(map.steps.map((s) => s.cells)).toEqual([[1], [3, 5], [7], [9]]);
+  });
+
+  it("falls back to dataflow cuts when headings give fewer than 3 steps", async () => {
+    const nb = notebookOf([{ md: "# Title" }, LOAD, { md: "## Only" }, section(1), section(2)]);
+    const { map } = await mapNotebook(nb);
+    expect(map.strategy).toEqual({ kind: "dataflow" });
+  });
+
+  it("falls back to dataflow cuts when every level gives more than 12 steps", async () => {
+    const cells: (string | { md: string })[] = [LOAD];
+    for (let i = 0; i < 14; i++) cells.push({ md: `## Part ${i}` }, section(i));
+    const { map } = await mapNotebook(notebookOf(cells));
+    expect(map.strategy).toEqual({ kind: "dataflow" });
+    expect(map.steps.length).toBeGreaterThanOrEqual(1);
+    expect(map.steps.length).toBeLessThanOrEqual(8);
+  });
+
+  it("merges a step of one short statement without a role into its neighbour", async () => {
+    const nb = notebookOf([
+      { md: "## Load" },
+      LOAD,
+      { md: "## Constant" },
+      "factor = 3",
+      { md: "## Scale" },
+      'df["x"] = df["x"] * factor\ndf = df.dropna()',
+      { md: "## Save" },
+      'df.to_csv("out.csv")',
+    ]);
+    const { map } = await mapNotebook(nb);
+    // `factor = 3` feeds the next step: it joins it.
+    expect(map.steps.map((s) => s.name)).toEqual(["load_data", "scale_data", "save_results"]);
+    expect(map.steps[1]!.statements).toContainEqual({ cell: 3, statement: 0 });
+  });
+});
+
+describe("exploration and results", () => {
+  async function kinds(source: string) {
+    const { map, analysis, nb } = await mapNotebook(
+      notebookOf([
+        'import pandas as pd\nimport matplotlib.pyplot as plt\nimport numpy as np\ndf = pd.read_csv("in.csv")',
+        source,
+        'df.to_parquet("out.parquet")',
+      ]),
+    );
+    expect(checkWorkflowMap(nb, analysis, map)).toEqual([]);
+    const explored = new Set(map.exploration.filter((r) => r.cell === 1).map((r) => r.statement));
+    const results = new Set(
+      map.steps
+        .flatMap((s) => s.results)
+        .filter((r) => r.cell === 1)
+        .map((r) => r.statement),
+    );
+    return analysis.cells[1]!.statements.map((_, i) =>
+      explored.has(i) ? "explore" : results.has(i) ? "result" : "step",
+    );
+  }
+  const table: [string, string[]][] = [
+    ["df.head()", ["explore"]],
+    ["df.describe()\nprint(df.shape)", ["explore", "explore"]],
+    ["display(df)\ndf", ["explore", "explore"]],
+    ['plt.plot(df["a"])\nplt.show()', ["explore", "explore"]],
+    ['plt.plot(df["a"])\nplt.savefig("fig.png")', ["explore", "result"]],
+    ['df.to_csv("out.csv")', ["result"]],
+    ['with open("notes.txt", "w") as f:\n    f.write("x")', ["result"]],
+    ["np.random.seed(42)", ["step"]],
+    ["df = df.dropna()\ndf.head()", ["step", "explore"]],
+    ['len(df)\ndf.groupby("a")["b"].mean()', ["explore", "explore"]],
+    ["corr = df.corr()\nplt.imshow(corr)", ["explore", "explore"]],
+    ["df.dropna(inplace=True)", ["step"]],
+    ["# df.to_csv('x.csv')\nn = len(df)\nprint(n)", ["explore", "explore"]],
+  ];
+  for (const [src, want] of table) {
+    it(JSON.stringify(src), async () => {
+      expect(await kinds(src)).toEqual(want);
+    });
+  }
+
+  it("keeps metrics and their prints as results of a step", async () => {
+    const nb = notebookOf([
+      "from sklearn.linear_model import LinearRegression\nfrom sklearn.metrics import r2_score\nimport pandas as pd",
+      'df = pd.read_csv("in.csv")\nX = df[["a"]]\ny = df["b"]',
+      "model = LinearRegression()\nmodel.fit(X, y)",
+      "r2 = r2_score(y, model.predict(X))\nprint(r2)\nr2",
+    ]);
+    const { map } = await mapNotebook(nb);
+    const results = map.steps.flatMap((s) => s.results).filter((r) => r.cell === 3);
+    expect(results).toEqual([
+      { cell: 3, statement: 0 },
+      { cell: 3, statement: 1 },
+      { cell: 3, statement: 2 },
+    ]);
+  });
+});
+
+describe("IPython lines", () => {
+  it("%matplotlib and help are exploration; %%time goes with its cell; !pip alone is exploration", async () => {
+    const nb = notebookOf([
+      "%matplotlib inline\nimport pandas as pd",
+      "!pip install lightgbm",
+      '%%time\ndf = pd.read_csv("in.csv")\ndf = df.dropna()',
+      "df?",
+      'df.to_csv("out.csv")',
+    ]);
+    const { map, analysis } = await mapNotebook(nb);
+    expect(map.exploration).toContainEqual({ cell: 0, statement: 0 });
+    expect(map.exploration).toContainEqual({ cell: 1, statement: 0 });
+    expect(map.exploration).toContainEqual({ cell: 3, statement: 0 });
+    const timed = map.steps.find((s) => s.statements.some((r) => r.cell === 2 && r.statement === 1))!;
+    expect(timed.statements).toContainEqual({ cell: 2, statement: 0 });
+    expect(checkWorkflowMap(nb, analysis, map)).toEqual([]);
+  });
+});
+
+describe("helpers", () => {
+  it("a helper used by one step lives there and its globals are the step's inputs", async () => {
+    const nb = notebookOf([
+      { md: "## Load" },
+      'import pandas as pd\nRATE = 0.2\ndf = pd.read_csv("in.csv")',
+      { md: "## Taxes" },
+      'def tax(x):\n    return x * RATE\n\ndf["tax"] = df["price"].map(tax)',
+      { md: "## Save" },
+      'df.to_csv("out.csv")',
+    ]);
+    const { map } = await mapNotebook(nb);
+    const taxes = map.steps[1]!;
+    expect(taxes.helpers).toEqual(["tax"]);
+    expect(taxes.inputs.sort()).toEqual(["RATE", "df"]);
+    expect(taxes.statements).toContainEqual({ cell: 3, statement: 0 });
+    expect(map.sharedHelpers).toEqual([]);
+  });
+});
