@@ -13,6 +13,18 @@ export {
   runChecks,
 } from "./analysis/index.js";
 export { type ErrorCode, type ExitCode, FledgeError } from "./errors.js";
+export {
+  type ExecuteOptions,
+  type ExecuteResult,
+  Kernel,
+  type KernelRequest,
+  type ResolvedKernel,
+  type RunOptions,
+  type RunResult,
+  resolveKernel,
+  runNotebook,
+  startKernel,
+} from "./kernel/index.js";
 export * from "./notebook/index.js";
 export type * from "./notebook/types.js";
 export * from "./python/index.js";
