@@ -132,8 +132,9 @@ export function encodeCodeLines(lines: string[]): string[] {
       return line;
     }
     if (continuation) {
+      // The rest of a magic continued with a backslash is commented out too (escaped if it would be a marker).
       continuation = CONTINUATION_RE.test(line);
-      return `# ${line}`;
+      return isMarkerLike(`# ${line}`) ? `# # ${line}` : `# ${line}`;
     }
     const magic = isMagicLike(line);
     if (magic || isMarkerLike(line)) {
@@ -156,7 +157,8 @@ export function decodeCodeLines(lines: string[]): string[] {
     }
     if (continuation) {
       continuation = CONTINUATION_RE.test(line);
-      return line.startsWith("# ") ? line.slice(2) : line.startsWith("#") ? line.slice(1) : line;
+      const text = uncommentText(line);
+      return text.startsWith("# ") && isMarkerLike(text) ? text.slice(2) : text;
     }
     const magic = isMagicLike(line);
     if (magic || isMarkerLike(line)) {

@@ -332,14 +332,14 @@ function cellText(cell: Cell): CellText & { source: string } {
       source,
     };
   }
-  let lines = source === "" ? [] : source.split("\n");
+  let body = encodeCodeLines(source === "" ? [] : source.split("\n"));
   let kept = source;
   // A final newline right after a non-blank line cannot be told apart from the cell separator: dropped.
-  if (lines.length >= 2 && lines[lines.length - 1] === "" && !isBlank(lines[lines.length - 2]!)) {
-    lines = lines.slice(0, -1);
+  if (body.length >= 2 && body[body.length - 1] === "" && !isBlank(body[body.length - 2]!)) {
+    body = body.slice(0, -1);
     kept = source.slice(0, -1);
   }
-  return { marker: markerLine("code", metadata), body: encodeCodeLines(lines), source: kept };
+  return { marker: markerLine("code", metadata), body, source: kept };
 }
 
 /** The source a cell has after a trip through the percent format (see the module note). */

@@ -247,7 +247,7 @@ export function mergePyIntoNotebook(nb: Notebook, py: Notebook): { notebook: Not
   for (const [i, j] of pairs) fromA.set(j, { i, kind: "same" });
   for (const [i, j] of moves) fromA.set(j, { i, kind: "moved" });
   for (const [i, j] of edits) fromA.set(j, { i, kind: "edited" });
-  const usesIds = nb.cells.some((c) => typeof c.id === "string");
+  const usesIds = nb.nbformat_minor >= 5 || nb.cells.some((c) => typeof c.id === "string");
   const used = new Set(nb.cells.map((c) => c.id).filter((id): id is string => typeof id === "string"));
   const changes: string[] = [];
   const cells: Cell[] = py.cells.map((pc, j) => {
