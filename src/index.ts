@@ -13,6 +13,7 @@ export {
   runChecks,
 } from "./analysis/index.js";
 export { type ErrorCode, type ExitCode, FledgeError } from "./errors.js";
+export * from "./graph/index.js";
 export {
   type ExecuteOptions,
   type ExecuteResult,
@@ -29,3 +30,4 @@ export * from "./notebook/index.js";
 export type * from "./notebook/types.js";
 export * from "./python/index.js";
 export type * from "./python/types.js";
+export { MAP_FORMATS, type MapFormat, type MapRenderInput, renderMap } from "./render/index.js";

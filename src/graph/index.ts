@@ -12,4 +12,11 @@ export {
   resolveFunction,
   topologicalOrder,
 } from "./dataflow.js";
+export {
+  buildWorkflowMap,
+  checkWorkflowMap,
+  parseStepsFile,
+  type UserSteps,
+  type WorkflowMapOptions,
+} from "./steps.js";
 export type * from "./types.js";

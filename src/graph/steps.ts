@@ -403,4 +403,5 @@ export function checkWorkflowMap(nb: Notebook, analysis: NotebookAnalysis, map: 
   return problems;
 }
 
+export { parseStepsFile, STEPS_FILE_HELP } from "./stepsfile.js";
 export type { UseAnalysis };

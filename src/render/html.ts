@@ -47,9 +47,35 @@ function findingList(findings: CellFinding[]): string {
   return `<h4>Findings</h4><ul class="findings">${items.join("")}</ul>`;
 }
 
-function stepSection(input: MapRenderInput, step: Step, index: number): string {
-  const cells = new Set(step.cells);
-  const findings = (input.findings ?? []).filter((f) => cells.has(f.cell));
+/**
+ * Each finding goes to the step (or the exploration) holding the statement at its line; a finding on a line no
+ * statement covers goes to the first step with that cell.
+ */
+export function assignFindings(input: MapRenderInput): Map<string, CellFinding[]> {
+  const out = new Map<string, CellFinding[]>();
+  const owner = new Map<string, string>();
+  const add = (refs: StatementRef[], name: string) => {
+    for (const r of refs) owner.set(`${r.cell}:${r.statement}`, name);
+  };
+  for (const s of input.map.steps) add(s.statements, s.name);
+  add(input.map.exploration, "exploration");
+  for (const f of input.findings ?? []) {
+    const cell = input.analysis.cells.find((c) => c.cellIndex === f.cell);
+    let name: string | undefined;
+    if (cell && f.line !== undefined) {
+      const i = cell.statements.findIndex((st) => st.span.line <= f.line! && f.line! <= st.span.endLine);
+      if (i >= 0) name = owner.get(`${f.cell}:${i}`);
+    }
+    name ??= input.map.steps.find((s) => s.cells.includes(f.cell))?.name;
+    name ??= input.map.exploration.some((r) => r.cell === f.cell) ? "exploration" : undefined;
+    if (name === undefined) continue;
+    out.set(name, [...(out.get(name) ?? []), f]);
+  }
+  return out;
+}
+
+function stepSection(input: MapRenderInput, step: Step, index: number, assigned: Map<string, CellFinding[]>): string {
+  const findings = assigned.get(step.name) ?? [];
   const mapFindings: CellFinding[] = (input.map.findings ?? [])
     .filter((f) => f.step === step.name)
     .map((f) => ({
@@ -143,11 +169,12 @@ const SCRIPT = `
 export async function renderHtml(input: MapRenderInput): Promise<string> {
   const { map, title } = input;
   const svg = (await renderSvg({ ...input, level: "steps" })).replace(/^[\s\S]*?(?=<svg)/, "");
-  const sections = map.steps.map((s, i) => stepSection(input, s, i)).join("\n");
+  const assigned = assignFindings(input);
+  const sections = map.steps.map((s, i) => stepSection(input, s, i, assigned)).join("\n");
   const explore =
     map.exploration.length === 0
       ? ""
-      : `<details class="step" id="exploration"><summary><b>exploration</b> <span class="meta">${map.exploration.length} statements kept in the companion notebook</span></summary><div class="body">${codeBlocks(input, map.exploration)}</div></details>`;
+      : `<details class="step" id="exploration"><summary><b>exploration</b> <span class="meta">${map.exploration.length} statements kept in the companion notebook</span></summary><div class="body">${findingList(assigned.get("exploration") ?? [])}${codeBlocks(input, map.exploration)}</div></details>`;
   const shared = map.sharedHelpers.length
     ? `<p class="sub">shared helpers: ${names(map.sharedHelpers)}</p>`
     : "";

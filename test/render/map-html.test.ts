@@ -66,7 +66,8 @@ describe.skipIf(!existsSync(CHROMIUM))("HTML map in headless Chromium", () => {
       // Click the step's node in the diagram.
       await page.locator(`#diagram svg a[*|href="#step-${target}"]`).first().click();
       await expect.poll(() => details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
-      const body = await details.innerText();
+      expect(await details.locator("pre").first().isVisible()).toBe(true);
+      const body = (await details.textContent()) ?? "";
       expect(body).toContain("df.drop_duplicates()");
       expect(body).toContain("demo-finding");
       // A section also opens from its summary.

@@ -24,13 +24,13 @@ const BY_EXTENSION: Record<string, MapFormat> = {
 // The check stage is optional for the map: its findings decorate the HTML when it is built in.
 const ANALYSIS_MODULE = "../../analysis/index.js";
 
-async function checkFindings(nb: unknown, file: string): Promise<CellFinding[]> {
+async function checkFindings(nb: unknown, options: Record<string, unknown>): Promise<CellFinding[]> {
   try {
     const mod = (await import(ANALYSIS_MODULE)) as {
       checkNotebook?: (nb: unknown, options?: unknown) => unknown;
     };
     if (typeof mod.checkNotebook !== "function") return [];
-    const raw = await mod.checkNotebook(nb, { file });
+    const raw = await mod.checkNotebook(nb, options);
     const list = Array.isArray(raw) ? raw : ((raw as { findings?: unknown[] })?.findings ?? []);
     return list.flatMap((f) => {
       const x = f as Record<string, unknown>;
@@ -41,7 +41,7 @@ async function checkFindings(nb: unknown, file: string): Promise<CellFinding[]> 
       const line =
         typeof loc.line === "number" ? loc.line : typeof span.line === "number" ? span.line : undefined;
       const finding: CellFinding = {
-        code: String(x.code ?? "finding"),
+        code: typeof x.name === "string" ? `${String(x.code)} ${x.name}` : String(x.code ?? "finding"),
         severity: String(x.severity ?? "warning"),
         message: String(x.message ?? ""),
         cell,
@@ -122,7 +122,7 @@ export const command: Command = {
     const analysis = analyzeNotebook(nb);
     const graph = buildDataflow(analysis);
     const map = buildWorkflowMap(nb, analysis, graph, user ? { user } : {});
-    const findings = format === "html" ? await checkFindings(nb, file) : [];
+    const findings = format === "html" ? await checkFindings(nb, { analysis, graph }) : [];
     const rendered = await renderMap(
       { title: basename(file), nb, analysis, map, level, findings },
       format as MapFormat,
