@@ -39,14 +39,18 @@ MAX_DEPTH = 6
 
 # Secret patterns (a small shared list; the TypeScript side passes its own list to `configure`).
 SECRET_PATTERNS = [
-    r"AKIA[0-9A-Z]{16}",
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-    r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",
-    r"\bxox[baprs]-[A-Za-z0-9-]{10,}\b",
-    r"\bsk-[A-Za-z0-9]{20,}\b",
+    r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
+    r"(?i)aws_?secret_?(?:access_?)?key\w*[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+=]{40}",
+    r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b",
+    r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",
     r"\bAIza[0-9A-Za-z_-]{35}\b",
-    r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
-    r"(?i)(password|passwd|secret|api[_-]?key|token)\s*[:=]\s*\S{6,}",
+    r"\b[sr]k_live_[0-9A-Za-z]{20,}\b",
+    r"\bsk-(?:proj-|svcacct-|ant-)?[A-Za-z0-9_-]{20,}\b",
+    r"\bhf_[A-Za-z0-9]{30,}\b",
+    r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+    r"-----BEGIN [A-Z ]*PRIVATE KEY",
+    r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'\"]+:[^\s@'\"/]{3,}@[\w.-]+",
+    r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|api_token|access_token|auth_token|client_secret|token)\b\s*[:=]\s*\S{6,}",
 ]
 _secret_re = [re.compile(p) for p in SECRET_PATTERNS]
 

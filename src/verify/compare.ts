@@ -75,6 +75,12 @@ function compareAny(a: Fingerprint, b: Fingerprint, path: string, ctx: Ctx): voi
     ctx.notCompared.push(path);
     return;
   }
+  if (isNumber(a) && isNumber(b) && (a.type !== b.type || a.kind !== b.kind)) {
+    // 1 and 1.0 (or numpy.int64(1)) are the same number: compare values, not Python types.
+    const d = floatDiff(a.value as JsonFloat, b.value as JsonFloat, 0, ctx.tol);
+    if (!d.close) fail(path, "values", `${show(a.value)} vs ${show(b.value)}`, d.abs);
+    return;
+  }
   if (a.type !== b.type) fail(path, "type", `${a.type} vs ${b.type}`);
   if (a.kind !== b.kind) fail(path, "type", `recorded as ${a.kind} vs ${b.kind}`);
   switch (a.kind) {
@@ -189,6 +195,14 @@ function compareAny(a: Fingerprint, b: Fingerprint, path: string, ctx: Ctx): voi
       return;
     }
   }
+}
+
+const NUMERIC_TYPES = /^(int|float|numpy\.(u?int\d*|float\d*|intc|longlong))$/;
+
+function isNumber(f: Fingerprint): f is Fingerprint & { kind: "scalar" | "float"; value: JsonFloat } {
+  return (
+    (f.kind === "float" || (f.kind === "scalar" && typeof f.value === "number")) && NUMERIC_TYPES.test(f.type)
+  );
 }
 
 function keyLabel(k: string): string {

@@ -16,6 +16,7 @@ export const HELPER_MODULES: readonly (readonly [string, string])[] = [
   ["_fledge_loader", "fledge_fixture_loader.py"],
   ["_fledge_record", "fledge_record.py"],
   ["_fledge_fixtures", "fledge_fixtures.py"],
+  ["_fledge_pipeline", "fledge_pipeline.py"],
 ];
 
 /** The python/ folder shipped with fledge (works from src/ under tsx/vitest and from dist/). */

@@ -182,3 +182,19 @@ describe("compareFingerprints on hand-made fingerprints", () => {
     });
   });
 });
+
+describe("numbers of different Python types", () => {
+  const int = (v: number): Fingerprint => ({ type: "int", kind: "scalar", value: v });
+  const float = (v: number): Fingerprint => ({ type: "float", kind: "float", value: v });
+  it("compares 1 and 1.0 as the same number, and 1 and 1.5 as different", () => {
+    expect(compareFingerprints(int(1), float(1)).equal).toBe(true);
+    expect(compareFingerprints({ type: "numpy.int64", kind: "scalar", value: 3 }, int(3)).equal).toBe(true);
+    expect(compareFingerprints(int(1), float(1.5)).firstDifference).toMatchObject({
+      kind: "values",
+      maxAbsDiff: 0.5,
+    });
+    expect(
+      compareFingerprints({ type: "bool", kind: "scalar", value: true }, int(1)).firstDifference?.kind,
+    ).toBe("type");
+  });
+});

@@ -1,0 +1,73 @@
+"""fledge verify, pipeline side: run a generated project's steps one by one and fingerprint what each returns.
+
+Injected as ``sys.modules["_fledge_pipeline"]`` (after ``_fledge_record`` and ``_fledge_fixtures``). The
+values flow between steps in a private dict, never in the user's namespace. Before each call the step's
+inputs are deep-copied, so a step whose result differs from the notebook's can be called again on exactly
+the same inputs: if the two calls disagree, the step is random (not comparable), not wrong.
+"""
+
+import copy
+import importlib
+import os
+import sys
+
+_state = {"values": {}, "copies": {}, "params": {}}
+
+
+def _fixtures():
+    return sys.modules["_fledge_fixtures"]
+
+
+def _record():
+    return sys.modules["_fledge_record"]
+
+
+def start(src_dir, params, data_dir, outputs_dir):
+    """Prepare a run: the package's folder on sys.path, parameter values, data and outputs folders."""
+    if src_dir not in sys.path:
+        sys.path.insert(0, src_dir)
+    importlib.invalidate_caches()
+    os.makedirs(outputs_dir, exist_ok=True)
+    _state.update(
+        values={},
+        copies={},
+        params=dict(params),
+        data_dir=data_dir,
+        outputs_dir=outputs_dir,
+    )
+    return {"python": sys.version.split()[0]}
+
+
+def _argument(arg):
+    source = arg["source"]
+    if source["kind"] == "input":
+        if arg["name"] not in _state["values"]:
+            raise KeyError(f"no earlier step returned `{arg['name']}`")
+        return _state["values"][arg["name"]]
+    value = _state["params"].get(source["param"])
+    if source.get("role") == "data" and isinstance(value, str):
+        return os.path.join(_state["data_dir"], value)
+    if source.get("role") == "output" and isinstance(value, str):
+        path = os.path.join(_state["outputs_dir"], value)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return path
+    return value
+
+
+def run_step(index, module, function, args, returns):
+    """Call one step with the values earlier steps returned; fingerprints of what it returned."""
+    fn = getattr(importlib.import_module(module), function)
+    kwargs = {a["name"]: _argument(a) for a in args}
+    _state["copies"][index] = copy.deepcopy(kwargs)
+    result = fn(**kwargs)
+    values = _fixtures().split_result(result, returns)
+    _state["values"].update(values)
+    return {name: _record().fingerprint(v) for name, v in values.items()}
+
+
+def rerun_step(index, module, function, returns):
+    """Call a step again on deep copies of the inputs of its first call (the run's values are untouched)."""
+    fn = getattr(importlib.import_module(module), function)
+    kwargs = copy.deepcopy(_state["copies"][index])
+    values = _fixtures().split_result(fn(**kwargs), returns)
+    return {name: _record().fingerprint(v) for name, v in values.items()}

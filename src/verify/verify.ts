@@ -1,0 +1,377 @@
+/**
+ * verifyProject: run the original notebook and the extracted pipeline, each in a fresh kernel, with the same
+ * parameter values (the notebook's literals), and compare what each step produced. No printing: the CLI
+ * renders the report.
+ *
+ * Notebook side: the recording plan (plan.ts) in a kernel started in the notebook's folder.
+ * Pipeline side: a kernel started in the project folder imports the package from src/ and calls the step
+ * functions one by one (python/fledge_pipeline.py), values passed between steps in a private dict, outputs
+ * written to a temporary folder. When a step's output differs, the step is called again on deep copies of
+ * the same inputs: if the two calls disagree it is random (not comparable, with the check finding that
+ * explains it), and the steps fed by it are not comparable either.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { FledgeError } from "../errors.js";
+import { defaultParams } from "../generate/emit/pipeline.js";
+import type { ProjectModel, StepModel } from "../generate/model.js";
+import { planProject } from "../generate/plan.js";
+import { initGenerate } from "../generate/project.js";
+import { readManifest } from "../generate/writer.js";
+import { buildDataflow } from "../graph/dataflow.js";
+import { buildWorkflowMap } from "../graph/steps.js";
+import type { WorkflowMap } from "../graph/types.js";
+import { type Kernel, type KernelRequest, startKernel } from "../kernel/index.js";
+import { readNotebookFile } from "../notebook/index.js";
+import type { Notebook } from "../notebook/types.js";
+import { analyzeNotebook, initPython } from "../python/index.js";
+import { compareFingerprints } from "./compare.js";
+import { buildRecordingPlan } from "./plan.js";
+import { type CellFailure, helperCall, installHelper, type Recording, recordRun } from "./record.js";
+import { DEFAULT_TOLERANCE, type Difference, type Fingerprint, type Tolerance } from "./types.js";
+
+export type StepStatus = "equal" | "different" | "not-comparable" | "failed" | "not-run";
+
+export interface StepVerdict {
+  step: string;
+  /** Names the step returns. */
+  outputs: string[];
+  status: StepStatus;
+  /** For "different": the first differing output and how. */
+  difference?: Difference & { name: string };
+  /** For "not-comparable", "failed", "not-run": why. */
+  why?: string;
+  /** Outputs that were not compared (opaque values, not recorded in the notebook's run). */
+  notCompared?: string[];
+}
+
+export interface VerifyReport {
+  project: string;
+  notebook: string;
+  steps: StepVerdict[];
+  notebookFailure?: CellFailure;
+  pipelineFailure?: { step: string; error: string };
+  notebookMs: number;
+  pipelineMs: number;
+  notes: string[];
+}
+
+export type VerifyProgress =
+  | { phase: "notebook"; done: number; total: number; cell: number }
+  | { phase: "pipeline"; done: number; total: number; step: string };
+
+export interface VerifyOptions {
+  projectDir: string;
+  kernel?: Omit<KernelRequest, "name" | "language">;
+  cellTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: VerifyProgress) => void;
+  tolerance?: Tolerance;
+}
+
+interface ProjectContext {
+  projectDir: string;
+  notebookPath: string;
+  nb: Notebook;
+  map: WorkflowMap;
+  model: ProjectModel;
+  dataDir: string;
+  recordingPlan: ReturnType<typeof buildRecordingPlan>;
+}
+
+export async function loadProject(projectDir: string): Promise<ProjectContext> {
+  const dir = resolve(projectDir);
+  const manifest = await readManifest(dir);
+  if (!manifest) {
+    throw new FledgeError(
+      "E_INPUT",
+      `${projectDir} is not a project fledge extracted (no .fledge/manifest.json)`,
+      {
+        hint: "Run `fledge extract <notebook> -o <folder>` first, then `fledge verify <folder>`.",
+      },
+    );
+  }
+  const notebookPath = resolve(dir, manifest.notebook);
+  if (!existsSync(notebookPath)) {
+    throw new FledgeError(
+      "E_INPUT",
+      `the notebook this project was extracted from is gone: ${notebookPath}`,
+      {
+        location: { file: join(dir, ".fledge", "manifest.json") },
+        hint: "verify runs the original notebook beside the pipeline; restore it or re-extract.",
+      },
+    );
+  }
+  const nb = (await readNotebookFile(notebookPath)).notebook;
+  await initPython();
+  await initGenerate();
+  const analysis = analyzeNotebook(nb);
+  const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
+  const notebookDir = dirname(notebookPath);
+  const model = planProject({
+    notebook: nb,
+    analysis,
+    map,
+    notebookRelPath: manifest.notebook,
+    dataDir: manifest.dataDir,
+    options: { packageName: manifest.package, fileExists: (p) => existsSync(resolve(notebookDir, p)) },
+  });
+  return {
+    projectDir: dir,
+    notebookPath,
+    nb,
+    map,
+    model,
+    dataDir: resolve(dir, manifest.dataDir),
+    recordingPlan: buildRecordingPlan(nb, analysis, map),
+  };
+}
+
+/** Keys whose params.yaml value differs from the notebook's literal (verify uses the notebook's). */
+function paramNotes(ctx: ProjectContext, defaults: Record<string, unknown>): string[] {
+  const file = join(ctx.projectDir, "params.yaml");
+  if (!existsSync(file)) return [];
+  let loaded: unknown;
+  try {
+    loaded = parseYaml(readFileSync(file, "utf8"));
+  } catch {
+    return ["params.yaml could not be read; verify uses the notebook's values"];
+  }
+  if (!loaded || typeof loaded !== "object") return [];
+  const notes: string[] = [];
+  for (const [k, v] of Object.entries(loaded as Record<string, unknown>)) {
+    if (k === "data_dir" || k === "outputs_dir" || !(k in defaults)) continue;
+    if (JSON.stringify(v) !== JSON.stringify(defaults[k])) {
+      notes.push(
+        `params.yaml sets ${k}=${JSON.stringify(v)}; the notebook uses ${JSON.stringify(defaults[k])} — both sides run with the notebook's value`,
+      );
+    }
+  }
+  return notes;
+}
+
+// The check stage is optional here: its findings explain random steps when it is built in.
+const ANALYSIS_MODULES = ["../analysis/index.js", "../analysis/check.js"];
+
+/** Unseeded-randomness findings of `check`, by cell (the check stage is optional). */
+async function randomnessFindings(nb: Notebook, file: string): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  try {
+    let mod: { checkNotebook?: (nb: unknown, o?: unknown) => unknown } = {};
+    for (const path of ANALYSIS_MODULES) {
+      mod = (await import(path).catch(() => ({}))) as typeof mod;
+      if (typeof mod.checkNotebook === "function") break;
+    }
+    if (typeof mod.checkNotebook !== "function") return out;
+    const raw = mod.checkNotebook(nb, { file });
+    const list = (Array.isArray(raw) ? raw : ((raw as { findings?: unknown[] })?.findings ?? [])) as Record<
+      string,
+      unknown
+    >[];
+    for (const f of list) {
+      const label = `${f.code ?? ""} ${f.name ?? ""}`;
+      if (typeof f.cell === "number" && /random|seed/i.test(label)) {
+        out.set(f.cell, `check ${String(f.code)} (cell ${f.cell + 1}): ${String(f.message)}`);
+      }
+    }
+  } catch {
+    // No check stage in this build: the dynamic evidence (two calls disagree) still stands.
+  }
+  return out;
+}
+
+async function runNotebookSide(ctx: ProjectContext, opts: VerifyOptions): Promise<Recording> {
+  const request: KernelRequest = {
+    ...opts.kernel,
+    name: ctx.nb.metadata.kernelspec?.name,
+    language: ctx.nb.metadata.kernelspec?.language,
+  };
+  const kernel = await startKernel(request, { cwd: dirname(ctx.notebookPath), signal: opts.signal });
+  try {
+    await installHelper(kernel);
+    return await recordRun(kernel, ctx.map, ctx.recordingPlan, {
+      cellTimeoutMs: opts.cellTimeoutMs,
+      signal: opts.signal,
+      onProgress: (done, total, cell) => opts.onProgress?.({ phase: "notebook", done, total, cell }),
+    });
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+function comparableAll(
+  a: Record<string, Fingerprint>,
+  b: Record<string, Fingerprint>,
+  tol: Tolerance,
+): boolean {
+  return Object.keys(a).every((k) => {
+    const x = a[k];
+    const y = b[k];
+    return x !== undefined && y !== undefined && compareFingerprints(x, y, tol).equal;
+  });
+}
+
+async function callStep(kernel: Kernel, fn: string, args: unknown[]): Promise<Record<string, Fingerprint>> {
+  return helperCall<Record<string, Fingerprint>>(kernel, fn, args, {}, "_fledge_pipeline", 24 * 3600_000);
+}
+
+export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> {
+  const ctx = await loadProject(opts.projectDir);
+  const tol = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const defaults = defaultParams(ctx.model);
+  const report: VerifyReport = {
+    project: ctx.projectDir,
+    notebook: ctx.notebookPath,
+    steps: [],
+    notebookMs: 0,
+    pipelineMs: 0,
+    notes: [...paramNotes(ctx, defaults), ...ctx.recordingPlan.notes],
+  };
+  const t0 = Date.now();
+  const rec = await runNotebookSide(ctx, opts);
+  report.notebookMs = Date.now() - t0;
+  if (rec.failure) report.notebookFailure = rec.failure;
+  const random = await randomnessFindings(ctx.nb, ctx.notebookPath);
+
+  const t1 = Date.now();
+  const outputsDir = await mkdtemp(join(tmpdir(), "fledge-verify-out-"));
+  const request: KernelRequest = { ...opts.kernel, name: ctx.nb.metadata.kernelspec?.name };
+  const kernel = await startKernel(request, { cwd: ctx.projectDir, signal: opts.signal });
+  try {
+    await installHelper(kernel);
+    await helperCall(
+      kernel,
+      "start",
+      [join(ctx.projectDir, "src"), defaults, ctx.dataDir, outputsDir],
+      {},
+      "_fledge_pipeline",
+    );
+    /** Output name → the not-comparable step it came from. */
+    const tainted = new Map<string, string>();
+    const steps = ctx.model.steps;
+    for (const [i, step] of steps.entries()) {
+      opts.onProgress?.({ phase: "pipeline", done: i, total: steps.length, step: step.name });
+      const outputs = step.returns.map((r) => r.name);
+      const verdict: StepVerdict = { step: step.name, outputs, status: "equal" };
+      report.steps.push(verdict);
+      if (report.pipelineFailure) {
+        Object.assign(verdict, {
+          status: "not-run",
+          why: `the pipeline stopped at ${report.pipelineFailure.step}`,
+        });
+        continue;
+      }
+      const nbStep = rec.steps.find((s) => s.step === step.name);
+      let got: Record<string, Fingerprint>;
+      try {
+        got = await callStep(kernel, "run_step", [
+          i,
+          `${ctx.model.packageName}.steps.${step.module}`,
+          step.name,
+          step.args,
+          outputs,
+        ]);
+      } catch (err) {
+        if (!(err instanceof FledgeError) || err.code !== "E_USER_CODE") throw err;
+        report.pipelineFailure = {
+          step: step.name,
+          error: err.message.replace(/^fledge's helper run_step failed in the kernel: /, ""),
+        };
+        Object.assign(verdict, { status: "failed", why: report.pipelineFailure.error });
+        continue;
+      }
+      await judgeStep(verdict, step, got, nbStep?.outputs, {
+        kernel,
+        index: i,
+        ctx,
+        tol,
+        tainted,
+        random,
+        notebookFailed: rec.failure,
+      });
+    }
+    opts.onProgress?.({ phase: "pipeline", done: steps.length, total: steps.length, step: "" });
+  } finally {
+    await kernel.shutdown();
+    await rm(outputsDir, { recursive: true, force: true });
+  }
+  report.pipelineMs = Date.now() - t1;
+  return report;
+}
+
+interface JudgeContext {
+  kernel: Kernel;
+  index: number;
+  ctx: ProjectContext;
+  tol: Tolerance;
+  tainted: Map<string, string>;
+  random: Map<number, string>;
+  notebookFailed: CellFailure | undefined;
+}
+
+async function judgeStep(
+  verdict: StepVerdict,
+  step: StepModel,
+  got: Record<string, Fingerprint>,
+  recorded: Record<string, Fingerprint> | undefined,
+  j: JudgeContext,
+): Promise<void> {
+  const notCompared: string[] = [];
+  let first: (Difference & { name: string }) | undefined;
+  let compared = 0;
+  for (const name of verdict.outputs) {
+    const a = recorded?.[name];
+    const b = got[name];
+    if (!a || !b) {
+      notCompared.push(`${name} (not recorded in the notebook's run)`);
+      continue;
+    }
+    const c = compareFingerprints(a, b, j.tol, name);
+    if (!c.comparable) {
+      notCompared.push(`${name} (${c.why})`);
+      continue;
+    }
+    compared++;
+    if (c.notCompared) notCompared.push(...c.notCompared);
+    if (!c.equal && !first && c.firstDifference) first = { name, ...c.firstDifference };
+  }
+  if (notCompared.length) verdict.notCompared = notCompared;
+  const upstream = step.args.map((a) => j.tainted.get(a.name)).find((s) => s !== undefined);
+  if (first) {
+    const again = await callStep(j.kernel, "rerun_step", [
+      j.index,
+      `${j.ctx.model.packageName}.steps.${step.module}`,
+      step.name,
+      verdict.outputs,
+    ]);
+    if (!comparableAll(got, again, j.tol)) {
+      const finding = step.cells.map((c) => j.random.get(c)).find((f) => f !== undefined);
+      verdict.status = "not-comparable";
+      verdict.why = `random: two calls on the same inputs gave different ${first.name}${finding ? ` — ${finding}` : " (no seed pins it)"}`;
+      for (const o of verdict.outputs) j.tainted.set(o, step.name);
+      return;
+    }
+    if (upstream) {
+      verdict.status = "not-comparable";
+      verdict.why = `its inputs come from ${upstream}, which is random`;
+      for (const o of verdict.outputs) j.tainted.set(o, upstream);
+      return;
+    }
+    verdict.status = "different";
+    verdict.difference = first;
+    return;
+  }
+  if (compared === 0) {
+    verdict.status = "not-comparable";
+    verdict.why = j.notebookFailed
+      ? `the notebook failed in cell ${j.notebookFailed.cell + 1} before this step's values were recorded`
+      : verdict.outputs.length === 0
+        ? "the step returns nothing"
+        : `nothing comparable: ${notCompared.join("; ")}`;
+    return;
+  }
+  verdict.status = "equal";
+}
