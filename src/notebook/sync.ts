@@ -8,6 +8,7 @@
  * `git checkout` or a copy resets mtimes, hashes do not lie. Both sides changed → conflict, unless `prefer`.
  */
 
+import { notebookMemos, sourceMemos } from "./memo.js";
 import { hiddenMetadata, type SyncState } from "./percent.js";
 import { alignCells } from "./sync-align.js";
 import { type CellView, canonicalJson, cellViews, inputsHash, syncState } from "./sync-hash.js";
@@ -270,7 +271,12 @@ export function mergePyIntoNotebook(nb: Notebook, py: Notebook): { notebook: Not
     if (m.kind === "moved") changes.push(`cell ${j + 1}: moved (was cell ${m.i + 1})`);
     if (m.kind !== "edited") {
       if (!sameMetadata) changes.push(`cell ${j + 1}: metadata updated`);
-      return sameMetadata ? old : ({ ...old, metadata } as Cell);
+      if (sameMetadata) return old;
+      const copy = { ...old, metadata } as Cell;
+      // Same source: keep how the file wrote it (the reader's memo), so the bytes do not change.
+      const memo = sourceMemos.get(old);
+      if (memo) sourceMemos.set(copy, memo);
+      return copy;
     }
     const cell = { ...old, source: pc.source, metadata } as Cell;
     if (cell.cell_type === "code") {
@@ -293,5 +299,9 @@ export function mergePyIntoNotebook(nb: Notebook, py: Notebook): { notebook: Not
     metadata.kernelspec = pyKs;
     changes.push("kernelspec updated");
   }
-  return { notebook: { ...nb, metadata, cells }, changes };
+  const notebook: Notebook = { ...nb, metadata, cells };
+  // Keep the file's line endings and final newline (the reader's memo of the notebook).
+  const memo = notebookMemos.get(nb);
+  if (memo) notebookMemos.set(notebook, memo);
+  return { notebook, changes };
 }

@@ -137,6 +137,17 @@ async function syncOne(
   const lines: string[] = [];
   if (nbTime !== undefined) {
     const parsed = parseNotebook(await readTextFile(abs.ipynb), paths.ipynb);
+    const bad = parsed.notebook.cells.findIndex((c) => !["code", "markdown", "raw"].includes(c.cell_type));
+    if (bad >= 0) {
+      throw new FledgeError(
+        "E_INPUT",
+        `cell_type '${String(parsed.notebook.cells[bad]!.cell_type)}' is not an nbformat 4 cell type; the .py cannot hold it`,
+        {
+          location: { file: paths.ipynb, cell: bad, jsonPath: `cells[${bad}].cell_type` },
+          hint: "Open the notebook in Jupyter and save it again (it converts old cell types), then sync.",
+        },
+      );
+    }
     ipynb = { path: paths.ipynb, notebook: parsed.notebook, mtimeMs: nbTime };
   }
   if (pyTime !== undefined) {
