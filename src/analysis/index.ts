@@ -7,6 +7,13 @@ export { type SourceLineMap, sourceLineMap } from "./format/locate.js";
 export { type PrettyOptions, toPretty } from "./format/pretty.js";
 export { type FileReport, type Summary, summarize, toGithub, toJson, toSarif } from "./format/report.js";
 export { explainRule, findRule, RULES, selectorMatches, unknownSelectors } from "./registry.js";
-export { aggregateStats, type CorpusStats, formatStats, type NotebookStats, notebookStats } from "./stats.js";
+export {
+  aggregateStats,
+  type CorpusStats,
+  countStats,
+  formatStats,
+  type NotebookStats,
+  notebookStats,
+} from "./stats.js";
 export { isSuppressed, selectFindings } from "./suppress.js";
 export { type Finding, type FindingFix, type RuleInfo, SEVERITY_RANK, type Severity } from "./types.js";

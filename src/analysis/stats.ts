@@ -3,7 +3,9 @@
  * same definitions as a direct count from the files: out of order = some count is not above the previous count
  * in cell order; skipped = the first count is not 1 or a number is missing.
  */
+import type { Notebook } from "../notebook/types.js";
 import type { CheckResult } from "./check.js";
+import { executionCount } from "./context.js";
 import { countGaps, outOfOrderCells } from "./rules/order.js";
 
 export const STAT_LABELS: [key: string, label: string][] = [
@@ -30,7 +32,7 @@ export function notebookStats(result: CheckResult): NotebookStats {
   return {
     withCounts: context.code.some((c) => c.count !== null),
     outOfOrder: outOfOrderCells(context.code).length > 0,
-    skippedCounts: countGaps(context.code).missing.length > 0,
+    skippedCounts: countGaps(context.code).gapped,
     neverRun: has("FL103"),
     failTopToBottom:
       has("FL104", "FL108") || findings.some((f) => f.code === "FL105" && f.severity === "error"),
@@ -45,16 +47,32 @@ export function notebookStats(result: CheckResult): NotebookStats {
   };
 }
 
+/** The execution-count measures alone, for notebooks fledge does not analyse (another language). */
+export function countStats(nb: Notebook): NotebookStats {
+  const code = nb.cells.flatMap((c) => (c.cell_type === "code" ? [{ count: executionCount(c) }] : []));
+  const stats: NotebookStats = Object.fromEntries(STAT_LABELS.map(([key]) => [key, false]));
+  stats.withCounts = code.some((c) => c.count !== null);
+  stats.outOfOrder = outOfOrderCells(code).length > 0;
+  stats.skippedCounts = countGaps(code).gapped;
+  return stats;
+}
+
 export interface CorpusStats {
   notebooks: number;
   unreadable: number;
+  /** Notebooks in another language: only their execution counts are counted. */
+  countsOnly: number;
   counts: Record<string, number>;
 }
 
-export function aggregateStats(perNotebook: NotebookStats[], unreadable: number): CorpusStats {
+export function aggregateStats(
+  perNotebook: NotebookStats[],
+  unreadable: number,
+  countsOnly = 0,
+): CorpusStats {
   const counts: Record<string, number> = {};
   for (const [key] of STAT_LABELS) counts[key] = perNotebook.filter((s) => s[key]).length;
-  return { notebooks: perNotebook.length + unreadable, unreadable, counts };
+  return { notebooks: perNotebook.length + unreadable, unreadable, countsOnly, counts };
 }
 
 export function formatStats(stats: CorpusStats): string {
@@ -62,7 +80,8 @@ export function formatStats(stats: CorpusStats): string {
   const pct = (k: number) => (n === 0 ? "0%" : `${Math.round((100 * k) / n)}%`);
   const w = Math.max(...STAT_LABELS.map(([, l]) => l.length));
   const lines = [
-    `${n} notebooks${stats.unreadable > 0 ? ` (${stats.unreadable} could not be read)` : ""}`,
+    `${n} notebooks${stats.unreadable > 0 ? ` (${stats.unreadable} could not be read)` : ""}` +
+      (stats.countsOnly > 0 ? `; ${stats.countsOnly} not Python (execution counts only)` : ""),
     "",
   ];
   for (const [key, label] of STAT_LABELS) {

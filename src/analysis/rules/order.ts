@@ -5,9 +5,9 @@
 import { type CheckContext, type CodeCellInfo, cellLabel, hasOutputs, listText } from "../context.js";
 
 /** Out-of-order counts, as the corpus statistics define them: a count not above the previous count. */
-export function outOfOrderCells(code: CodeCellInfo[]): { cell: CodeCellInfo; previous: CodeCellInfo }[] {
-  const out: { cell: CodeCellInfo; previous: CodeCellInfo }[] = [];
-  let previous: CodeCellInfo | undefined;
+export function outOfOrderCells<T extends { count: number | null }>(code: T[]): { cell: T; previous: T }[] {
+  const out: { cell: T; previous: T }[] = [];
+  let previous: T | undefined;
   for (const c of code) {
     if (c.count === null) continue;
     if (previous && previous.count !== null && c.count <= previous.count) out.push({ cell: c, previous });
@@ -16,18 +16,26 @@ export function outOfOrderCells(code: CodeCellInfo[]): { cell: CodeCellInfo; pre
   return out;
 }
 
-/** Gaps in the counts: the first count is not 1, or a number is missing between the lowest and highest. */
-export function countGaps(code: CodeCellInfo[]): { missing: [number, number][]; first: number | null } {
+/**
+ * Gaps in the counts, as the corpus statistics define them: the first count is not 1, or a number is missing
+ * between the lowest and the highest. `missing` lists the missing ranges (including 1…first-1).
+ */
+export function countGaps(code: { count: number | null }[]): {
+  missing: [number, number][];
+  first: number | null;
+  /** True when the counts skip numbers or do not start at 1. */
+  gapped: boolean;
+} {
   const counts = [...new Set(code.map((c) => c.count).filter((n): n is number => n !== null))].sort(
     (a, b) => a - b,
   );
   const missing: [number, number][] = [];
-  if (counts.length === 0) return { missing, first: null };
+  if (counts.length === 0) return { missing, first: null, gapped: false };
   if (counts[0]! > 1) missing.push([1, counts[0]! - 1]);
   for (let k = 1; k < counts.length; k++) {
     if (counts[k]! - counts[k - 1]! > 1) missing.push([counts[k - 1]! + 1, counts[k]! - 1]);
   }
-  return { missing, first: counts[0]! };
+  return { missing, first: counts[0]!, gapped: missing.length > 0 || counts[0] !== 1 };
 }
 
 function isBlank(info: CodeCellInfo): boolean {
@@ -70,6 +78,13 @@ function executionCountRules(ctx: CheckContext): void {
       { cell: anchor?.index ?? ctx.code[0]?.index ?? 0 },
       `execution counts skip ${listText(shown)}: cells were re-run or deleted since the kernel started`,
     );
+  } else if (gaps.gapped) {
+    const anchor = ctx.code.find((c) => c.count === gaps.first);
+    ctx.report(
+      "FL102",
+      { cell: anchor?.index ?? ctx.code[0]?.index ?? 0 },
+      `execution counts start at ${gaps.first}, not 1: the file was not saved from a fresh run`,
+    );
   }
   const lastRun = Math.max(-1, ...ctx.code.filter((c) => c.count !== null).map((c) => c.index));
   for (const c of ctx.code) {
@@ -106,9 +121,24 @@ function forwardReadRules(ctx: CheckContext): void {
   }
 }
 
+/** IPython automagics: a bare `ls` or `pwd` line runs the magic, it does not read a name. */
+const AUTOMAGIC = new Set(
+  "ls cd pwd pip conda clear history env who whos reset cat cp mv rm mkdir rmdir less man ll lf lx ldir alias".split(
+    " ",
+  ),
+);
+
+function isAutomagic(ctx: CheckContext, cell: number, name: string, line: number): boolean {
+  if (!AUTOMAGIC.has(name)) return false;
+  const text = ctx.byIndex.get(cell)?.cell.source.split("\n")[line - 1] ?? "";
+  return new RegExp(`^\\s*${name}(?:\\s+[^=(\\s]|\\s*$)`).test(text);
+}
+
 function undefinedNameRule(ctx: CheckContext): void {
-  const gaps = countGaps(ctx.code).missing.length > 0;
+  const gaps = countGaps(ctx.code).gapped;
+  const pylab = ctx.code.find((c) => c.scanned.magicLines.some((m) => /^%pylab\b/.test(m.text)));
   for (const u of ctx.graph.undefinedReads) {
+    if (isAutomagic(ctx, u.cell, u.name, u.span.line)) continue;
     const through = u.via ? ` (read inside \`${u.via}\`, called here)` : "";
     const links = ctx.graph.chains[u.name] ?? [];
     const deleted = [...links].reverse().find((l) => l.kind === "delete" && l.cell < u.cell);
@@ -122,6 +152,9 @@ function undefinedNameRule(ctx: CheckContext): void {
     let severity: "error" | "warning" = "error";
     if (deleted) {
       cause = `it was deleted by \`del\` in ${cellLabel(ctx, deleted.cell)}`;
+    } else if (pylab && pylab.index <= u.cell) {
+      severity = "warning";
+      cause = `it may come from \`%pylab\` in ${cellLabel(ctx, pylab.index)}, which imports numpy and matplotlib names; import it explicitly`;
     } else if (star || run) {
       severity = "warning";
       const parts: string[] = [];

@@ -201,6 +201,29 @@ export function checkBuiltinShadowing(ctx: CheckContext): void {
   }
 }
 
+/** Calls that only look at data or draw it (a displayed `df.to_csv(…)` still writes a file: not exploration). */
+const SHOW_CALLS = new Set(
+  (
+    "print display head tail describe info sample value_counts nunique unique isnull isna notnull notna sum mean " +
+    "median std var min max count corr cov plot hist boxplot scatter bar barh pie kde line area show imshow " +
+    "heatmap pairplot countplot distplot histplot boxplot violinplot lineplot scatterplot barplot catplot " +
+    "displot jointplot regplot len type sorted list dict set tuple repr str round abs format shape memory_usage " +
+    "dtypes to_string to_frame describe_option groupby agg aggregate size first last nlargest nsmallest " +
+    "sort_values sort_index reset_index crosstab pivot_table head quantile mode skew kurt idxmax idxmin " +
+    "legend title xlabel ylabel figure subplots tight_layout xticks yticks grid suptitle set_title set_xlabel " +
+    "set_ylabel loc iloc at filter query items keys values get"
+  ).split(" "),
+);
+
+function showsOnly(info: CodeCellInfo, span: Span): boolean {
+  const text = info.scanned.code.slice(
+    offsetOf(info, span.line, span.column),
+    offsetOf(info, span.endLine, span.endColumn),
+  );
+  for (const m of text.matchAll(/(\w+)\s*\(/g)) if (!SHOW_CALLS.has(m[1]!)) return false;
+  return !/\binplace\s*=\s*True/.test(text);
+}
+
 export function checkExplorationCells(ctx: CheckContext): void {
   for (const c of ctx.code) {
     const a = c.analysis;
@@ -208,7 +231,7 @@ export function checkExplorationCells(ctx: CheckContext): void {
     if (a.defines.length > 0 || a.modifies.length > 0 || a.imports.length > 0 || a.deletes.length > 0)
       continue;
     const stmts = a.statements.filter((s) => s.magic === undefined);
-    if (stmts.length === 0 || !stmts.every((s) => s.displays)) continue;
+    if (stmts.length === 0 || !stmts.every((s) => s.displays && showsOnly(c, s.span))) continue;
     ctx.report(
       "FL304",
       { cell: c.index },

@@ -381,7 +381,8 @@ export function installLines(
       if (/[/\\]|\.whl$|\.tar\.gz$|^git\+|^\$|^\{/.test(t)) continue;
       const name = t.split(/[<>=!~;[@]/)[0]!;
       if (!name) continue;
-      const pinned = /===?/.test(t) || (hit[1] !== "pip" && hit[1] !== "pip3" && /=/.test(t));
+      // Any version specifier counts as a version (`x==1.2`, `x>=1,<2`; conda's `x=1.2`).
+      const pinned = /[<>=!~]=?/.test(t);
       out.push({ name, pinned, start: argsStart + tok.index, end: argsStart + tok.index + raw.length });
     }
   }

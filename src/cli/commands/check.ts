@@ -5,6 +5,7 @@ import {
   aggregateStats,
   applyFixes,
   type CheckEnvironment,
+  countStats,
   explainRule,
   type FileReport,
   type FledgeConfig,
@@ -241,6 +242,7 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   const reports: FileReport[] = [];
   const stats: NotebookStats[] = [];
   let unreadable = 0;
+  let countsOnly = 0;
   let failing = false;
   const progress = ctx.stderr.isTTY === true && targets.length > 1;
   const started = Date.now();
@@ -264,11 +266,16 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
     const settings = settingsFor(config, args);
     const report: FileReport = { path: display(target.file), findings: [] };
     reports.push(report);
-    let nb: Awaited<ReturnType<typeof readNotebookFile>>["notebook"];
+    let nb: Awaited<ReturnType<typeof readNotebookFile>>["notebook"] | undefined;
     try {
       nb = (await readNotebookFile(target.file)).notebook;
       requirePythonKernel(nb, report.path);
     } catch (err) {
+      if (args.values.stats && nb && err instanceof FledgeError && err.code === "E_NOT_PYTHON") {
+        stats.push(countStats(nb));
+        countsOnly++;
+        continue;
+      }
       if (!(err instanceof FledgeError)) throw err;
       if (single) throw err;
       const loc = err.location;
@@ -317,7 +324,7 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   if (progress) ctx.stderr.write(`\r${" ".repeat(70)}\r`);
 
   if (args.values.stats) {
-    ctx.stdout.write(formatStats(aggregateStats(stats, unreadable)));
+    ctx.stdout.write(formatStats(aggregateStats(stats, unreadable, countsOnly)));
     return 0;
   }
   if (format === "json") ctx.stdout.write(toJson(reports, version()));
