@@ -71,6 +71,8 @@ export interface StartOptions {
   /** Give up starting after this long. Default 60 s. */
   startTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Heartbeat monitoring (declares a silent kernel dead). Default: every 3 s, 3 s timeout, 4 misses. */
+  heartbeat?: { intervalMs: number; timeoutMs: number; misses: number } | false;
 }
 
 interface Pending {
@@ -244,6 +246,7 @@ export class Kernel {
       }
       throw new FledgeError("E_KERNEL", "the kernel is not running (it was shut down)");
     }
+    if (opts.signal?.aborted) return this.result("interrupted", started, undefined, true);
     const content: ExecuteRequestContent = {
       code,
       silent: opts.silent ?? false,
@@ -487,6 +490,9 @@ export async function startKernel(
   } finally {
     file.remove();
   }
-  kernel.startHeartbeat();
+  if (opts.heartbeat !== false) {
+    const hb = opts.heartbeat;
+    kernel.startHeartbeat(hb?.intervalMs, hb?.timeoutMs, hb?.misses);
+  }
   return kernel;
 }

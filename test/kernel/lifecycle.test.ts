@@ -141,7 +141,7 @@ describe.skipIf(!posix)("no process outlives fledge", () => {
 describe("kernel failures end with nothing left running", () => {
   it("reports a kernel that dies (os._exit) with the cell, and leaves no process", async () => {
     const k = await startKernel({ python: venvPython() });
-    const r = await k.execute("import os\nprint('about to die', flush=True)\nos._exit(1)");
+    const r = await k.execute("import os, time\nprint('about to die', flush=True)\ntime.sleep(0.5)\nos._exit(1)");
     expect(r.status).toBe("died");
     expect(r.death?.exitCode).toBe(1);
     expect(r.death?.reason).toMatch(/exited with code 1/);
@@ -166,4 +166,33 @@ describe("kernel failures end with nothing left running", () => {
     expect(await isGone([k.pid, sleepPid])).toBe(true);
     expect(groupMembers(k.pid)).toEqual([]);
   }, 60_000);
+
+  it("reports a kernel killed by a signal (as the out-of-memory killer does) with the signal", async () => {
+    const k = await startKernel({ python: venvPython() });
+    const r = await k.execute("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)");
+    expect(r.status).toBe("died");
+    expect(r.death?.signal).toBe("SIGKILL");
+    expect(r.death?.reason).toMatch(/out of memory/);
+    await k.shutdown();
+    expect(await isGone(k.pid)).toBe(true);
+  }, 60_000);
+
+  it.skipIf(!posix)(
+    "declares a kernel that stops answering heartbeats dead, then kills it",
+    async () => {
+      const k = await startKernel(
+        { python: venvPython() },
+        { heartbeat: { intervalMs: 200, timeoutMs: 200, misses: 3 } },
+      );
+      const running = k.execute("import time\ntime.sleep(60)");
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(k.pid, "SIGSTOP"); // frozen: alive, but silent
+      const r = await running;
+      expect(r.status).toBe("died");
+      expect(r.death?.reason).toMatch(/stopped answering heartbeats/);
+      await k.shutdown();
+      expect(await isGone(k.pid)).toBe(true);
+    },
+    60_000,
+  );
 });
