@@ -141,7 +141,9 @@ describe.skipIf(!posix)("no process outlives fledge", () => {
 describe("kernel failures end with nothing left running", () => {
   it("reports a kernel that dies (os._exit) with the cell, and leaves no process", async () => {
     const k = await startKernel({ python: venvPython() });
-    const r = await k.execute("import os, time\nprint('about to die', flush=True)\ntime.sleep(0.5)\nos._exit(1)");
+    const r = await k.execute(
+      "import os, time\nprint('about to die', flush=True)\ntime.sleep(0.5)\nos._exit(1)",
+    );
     expect(r.status).toBe("died");
     expect(r.death?.exitCode).toBe(1);
     expect(r.death?.reason).toMatch(/exited with code 1/);
