@@ -50,14 +50,21 @@ describe("check fixtures", () => {
           if (f.code !== code) return false;
           if (where === undefined) return true;
           const [cell, line, column] = where.split(":").map(Number);
-          return f.cell === cell && (line === undefined || f.line === line) && (column === undefined || f.column === column);
+          return (
+            f.cell === cell &&
+            (line === undefined || f.line === line) &&
+            (column === undefined || f.column === column)
+          );
         });
         expect(hit, `${want} in ${got.join(", ")}`).toBe(true);
       }
       for (const entry of spec.absent) {
         // "FL206" = nowhere; "FL206@1" = not in cell 1.
         const prefix = entry.includes("@") ? `${entry}:` : `${entry}@`;
-        expect(got.filter((g) => g.startsWith(prefix)), `${entry} must be absent`).toEqual([]);
+        expect(
+          got.filter((g) => g.startsWith(prefix)),
+          `${entry} must be absent`,
+        ).toEqual([]);
       }
       // Every finding is well formed.
       for (const f of findings) {

@@ -128,17 +128,18 @@ const AUTOMAGIC = new Set(
   ),
 );
 
-function isAutomagic(ctx: CheckContext, cell: number, name: string, line: number): boolean {
-  if (!AUTOMAGIC.has(name)) return false;
+/** A line that starts with an automagic word (`ls -la`, `pwd`): IPython runs the magic, nothing on it is a read. */
+function isAutomagic(ctx: CheckContext, cell: number, line: number): boolean {
   const text = ctx.byIndex.get(cell)?.cell.source.split("\n")[line - 1] ?? "";
-  return new RegExp(`^\\s*${name}(?:\\s+[^=(\\s]|\\s*$)`).test(text);
+  const word = /^\s*([a-z]+)(?:\s+[^=\s]|\s*$)/.exec(text)?.[1];
+  return word !== undefined && AUTOMAGIC.has(word) && ctx.graph.chains[word] === undefined;
 }
 
 function undefinedNameRule(ctx: CheckContext): void {
   const gaps = countGaps(ctx.code).gapped;
   const pylab = ctx.code.find((c) => c.scanned.magicLines.some((m) => /^%pylab\b/.test(m.text)));
   for (const u of ctx.graph.undefinedReads) {
-    if (isAutomagic(ctx, u.cell, u.name, u.span.line)) continue;
+    if (isAutomagic(ctx, u.cell, u.span.line)) continue;
     const through = u.via ? ` (read inside \`${u.via}\`, called here)` : "";
     const links = ctx.graph.chains[u.name] ?? [];
     const deleted = [...links].reverse().find((l) => l.kind === "delete" && l.cell < u.cell);
