@@ -27,6 +27,9 @@ export interface AnalyzeOptions {
   cellId?: string;
 }
 
+/** Python 2 `print x` / `exec code` parse without ERROR nodes in tree-sitter: look for them only when plausible. */
+const PY2_STATEMENT = /\b(?:print|exec)\b/u;
+
 export function spanOf(n: SNode): Span {
   return { line: n.sr + 1, column: n.sc + 1, endLine: n.er + 1, endColumn: n.ec + 1 };
 }
@@ -218,7 +221,10 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     calls,
     aliases,
     magics: masked.magics,
-    diagnostics: [...masked.diagnostics, ...collectDiagnostics(tree, masked.masked)],
+    diagnostics:
+      tree.hasError || PY2_STATEMENT.test(masked.masked)
+        ? [...masked.diagnostics, ...collectDiagnostics(tree, masked.masked)]
+        : masked.diagnostics,
     opaque:
       walker.starImport ||
       walker.dynamic ||
@@ -232,6 +238,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
 
 function functionRecords(walker: Walker, builtins: ReadonlySet<string>): FunctionRecord[] {
   const records: FunctionRecord[] = [];
+  if (walker.owners.length === 0) return records;
   const byScope = new Map<Scope, (typeof walker.owners)[number]>();
   for (const o of walker.owners) for (const s of o.scopes) byScope.set(s, o);
   const reads = new Map<(typeof walker.owners)[number], Set<string>>();

@@ -75,6 +75,9 @@ export function normalizePythonVersion(version: string | undefined): string {
 
 /** The builtins of a Python version (normalised as above). */
 export function builtinNames(version?: string): ReadonlySet<string> {
+  const key = version ?? "";
+  const known = cache.get(key);
+  if (known) return known;
   const v = normalizePythonVersion(version);
   let set = cache.get(v);
   if (!set) {
@@ -84,6 +87,7 @@ export function builtinNames(version?: string): ReadonlySet<string> {
     set = names;
     cache.set(v, set);
   }
+  cache.set(key, set);
   return set;
 }
 

@@ -106,6 +106,9 @@ function findAssign(line: string): number {
   return -1;
 }
 
+/** Quick filter before the exact scan of `lhs = !cmd` / `lhs = %magic`. */
+const ASSIGN_MAGIC = /=\s*[!%]/u;
+
 /** A compound statement cannot follow `pass;` on one line. */
 const COMPOUND = /^(?:for|while|if|with|try|def|class|async)\b/u;
 
@@ -153,7 +156,14 @@ function statementOffset(name: string, args: string): number {
   return m ? m.index : args.length;
 }
 
+/** Characters that can start IPython syntax; a cell without any of them is plain Python. */
+const IPYTHON_CHARS = /[!%?]/u;
+
 export function maskIPython(source: string): MaskedCell {
+  if (!IPYTHON_CHARS.test(source)) {
+    const masked = source.includes("\r") ? source.replace(/\r\n?/gu, "\n") : source;
+    return { masked, magics: [], magicRows: new Map(), diagnostics: [] };
+  }
   const lines = source.split(/\r\n|\r|\n/u);
   const out = lines.slice();
   const magics: Magic[] = [];
@@ -271,7 +281,7 @@ export function maskIPython(source: string): MaskedCell {
       continue;
     }
     // Assignment forms: `lhs = !cmd`, `lhs = %magic args`.
-    const eq = findAssign(line);
+    const eq = ASSIGN_MAGIC.test(line) ? findAssign(line) : -1;
     if (eq > 0) {
       const after = line.slice(eq + 1);
       const rhsCol = eq + 1 + (after.length - after.trimStart().length);

@@ -10,7 +10,7 @@
  * - possible: the general rule — a method call on a name whose result is dropped (`obj.do_something()` on its own
  *   line), except well-known read-only/display methods; names bound by imports (modules) are excluded later.
  */
-import type { SNode } from "./parser.js";
+import { namedChildren as named, type SNode } from "./parser.js";
 import type { Confidence } from "./types.js";
 
 export interface ModificationGuess {
@@ -187,10 +187,6 @@ const READ_ONLY_PREFIXES = [
   "describe",
   "save",
 ];
-
-function named(n: SNode): SNode[] {
-  return n.children.filter((c) => c.named && c.type !== "comment");
-}
 
 function fieldOf(n: SNode, f: string): SNode | undefined {
   return n.children.find((c) => c.field === f);

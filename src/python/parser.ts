@@ -26,10 +26,54 @@ export interface SNode {
   children: SNode[];
   /** tree-sitter error flags. */
   missing: boolean;
+  /** On the root: the tree has ERROR or MISSING nodes somewhere. */
+  hasError?: boolean;
+  /** Memoised named children without comments (see `namedChildren`). */
+  kids?: SNode[];
 }
 
 let parser: Parser | undefined;
+let language: Language | undefined;
 let loading: Promise<void> | undefined;
+
+/**
+ * The Emscripten module object passed to `Parser.init` becomes web-tree-sitter's module, which exposes the raw
+ * `_ts_tree_cursor_*_wasm` exports. Driving the cursor through them directly — its state stays in
+ * web-tree-sitter's transfer buffer between calls — avoids the per-call marshalling of the public TreeCursor,
+ * which dominated the analysis time. Used only when this object is verifiably the live module (another caller
+ * may have initialised web-tree-sitter first); otherwise the public API is used.
+ */
+interface RawCursorApi {
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  currentParseCallback?: unknown;
+}
+
+const moduleObject: Partial<RawCursorApi> & { wasmBinary?: Uint8Array } = {};
+let typeNames: string[] = [];
+let typeNamed: boolean[] = [];
+let fieldNames: (string | null)[] = [];
+/** Node types that never have children: the copy does not try to descend into them. */
+const LEAF_TYPES = new Set([
+  "identifier",
+  "integer",
+  "float",
+  "comment",
+  "true",
+  "false",
+  "none",
+  "ellipsis",
+  "string_start",
+  "string_end",
+]);
+let typeLeaf: boolean[] = [];
 
 function resolveWasm(): { grammar: string; runtime: string } {
   const require = createRequire(import.meta.url);
@@ -45,10 +89,21 @@ export function initPython(): Promise<void> {
   if (!loading) {
     loading = (async () => {
       const paths = resolveWasm();
-      await Parser.init({ wasmBinary: readFileSync(paths.runtime) } as object);
-      const language = await Language.load(readFileSync(paths.grammar));
+      moduleObject.wasmBinary = readFileSync(paths.runtime);
+      await Parser.init(moduleObject as object);
+      const lang = await Language.load(readFileSync(paths.grammar));
       const p = new Parser();
-      p.setLanguage(language);
+      p.setLanguage(lang);
+      typeNames = [];
+      typeNamed = [];
+      typeLeaf = [];
+      for (let id = 0; id < lang.nodeTypeCount; id++) {
+        typeNames.push(lang.nodeTypeForId(id) ?? "ERROR");
+        typeNamed.push(lang.nodeTypeIsNamed(id));
+        typeLeaf.push(LEAF_TYPES.has(typeNames[id]!));
+      }
+      fieldNames = [...lang.fields];
+      language = lang;
       parser = p;
     })();
     loading.catch(() => {
@@ -69,23 +124,41 @@ function requireParser(): Parser {
   return parser;
 }
 
-/**
- * Parse `source` and return the plain tree. Columns: web-tree-sitter reports byte offsets of the UTF-16
- * encoding it parses, so rows/columns and offsets are halved back to code units.
- */
+/** Parse `source` (positions are UTF-16 code units, as web-tree-sitter reports them) and copy the tree. */
 export function parsePython(source: string): SNode {
+  const raw = moduleObject as RawCursorApi;
+  const sentinel = {};
+  raw.currentParseCallback = sentinel;
   const tree = requireParser().parse(source);
   if (!tree) throw new Error("tree-sitter returned no tree");
+  // web-tree-sitter resets `currentParseCallback` to null on ITS module after parsing.
+  const live =
+    raw.currentParseCallback === null && typeof raw._ts_tree_cursor_goto_first_child_wasm === "function";
   try {
+    if (live) {
+      const root = tree.rootNode;
+      const hasError = root.hasError;
+      root.walk(); // leaves the new cursor's state in the transfer buffer
+      const copy = copyTreeRaw(raw, (tree as unknown as { 0: number })[0], source, hasError);
+      copy.hasError = hasError;
+      return copy;
+    }
+    const hasError = tree.rootNode.hasError;
     const cursor = tree.walk();
     try {
-      return copyTree(cursor);
+      const copy = copyTree(cursor);
+      copy.hasError = hasError;
+      return copy;
     } finally {
       cursor.delete();
     }
   } finally {
     tree.delete();
   }
+}
+
+export function parserLanguage(): Language | undefined {
+  return language;
 }
 
 type Cursor = ReturnType<NonNullable<ReturnType<Parser["parse"]>>["walk"]>;
@@ -108,6 +181,7 @@ function copyNode(c: Cursor): SNode {
   };
 }
 
+/** The portable copy through the public TreeCursor API (every node, anonymous ones included). */
 function copyTree(c: Cursor): SNode {
   const root = copyNode(c);
   const stack: SNode[] = [root];
@@ -124,4 +198,99 @@ function copyTree(c: Cursor): SNode {
       stack.pop();
     }
   }
+}
+
+function lineStarts(source: string): number[] {
+  const starts = [0];
+  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function rowOf(starts: number[], index: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The fast copy: raw cursor calls, rows/columns computed from offsets in JS, and anonymous tokens skipped
+ * except `;` (it suppresses Jupyter's display) and MISSING tokens (diagnostics).
+ */
+function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: boolean): SNode {
+  const starts = lineStarts(source);
+  const make = (typeId: number, field: string, named: boolean, missing: boolean): SNode => {
+    const start = raw._ts_tree_cursor_start_index_wasm(tree);
+    const end = raw._ts_tree_cursor_end_index_wasm(tree);
+    const sr = rowOf(starts, start);
+    const er = end === start ? sr : rowOf(starts, end);
+    return {
+      type: typeNames[typeId] ?? "ERROR",
+      field,
+      named,
+      sr,
+      sc: start - starts[sr]!,
+      er,
+      ec: end - starts[er]!,
+      start,
+      end,
+      children: [],
+      missing,
+    };
+  };
+  const root = make(raw._ts_tree_cursor_current_node_type_id_wasm(tree), "", true, false);
+  const stack: SNode[] = [root];
+  try {
+    if (!raw._ts_tree_cursor_goto_first_child_wasm(tree)) return root;
+    for (;;) {
+      const typeId = raw._ts_tree_cursor_current_node_type_id_wasm(tree);
+      const named = typeNamed[typeId] === true || typeId === 65535;
+      const type = typeNames[typeId] ?? "ERROR";
+      let node: SNode | undefined;
+      if (named) {
+        const fieldId = raw._ts_tree_cursor_current_field_id_wasm(tree);
+        node = make(typeId, fieldId ? (fieldNames[fieldId] ?? "") : "", true, false);
+        if (hasError && node.start === node.end && raw._ts_tree_cursor_current_node_is_missing_wasm(tree)) {
+          node.missing = true;
+        }
+      } else if (type === ";") {
+        node = make(typeId, "", false, false);
+      } else if (
+        hasError &&
+        raw._ts_tree_cursor_start_index_wasm(tree) === raw._ts_tree_cursor_end_index_wasm(tree) &&
+        raw._ts_tree_cursor_current_node_is_missing_wasm(tree)
+      ) {
+        node = make(typeId, "", false, true);
+      }
+      if (node) stack[stack.length - 1]!.children.push(node);
+      if (node && typeLeaf[typeId] !== true && raw._ts_tree_cursor_goto_first_child_wasm(tree)) {
+        stack.push(node);
+        continue;
+      }
+      while (!raw._ts_tree_cursor_goto_next_sibling_wasm(tree)) {
+        if (stack.length === 1 || !raw._ts_tree_cursor_goto_parent_wasm(tree)) return root;
+        stack.pop();
+      }
+    }
+  } finally {
+    raw._ts_tree_cursor_delete_wasm(tree);
+  }
+}
+
+/** Named children, without comments. */
+export function namedChildren(n: SNode): SNode[] {
+  if (n.kids === undefined) n.kids = n.children.filter((c) => c.named && c.type !== "comment");
+  return n.kids;
+}
+
+export function childByField(n: SNode, f: string): SNode | undefined {
+  return n.children.find((c) => c.field === f);
+}
+
+export function childrenByField(n: SNode, f: string): SNode[] {
+  return n.children.filter((c) => c.field === f);
 }

@@ -8,63 +8,19 @@
  * binding sets are complete by then (a name assigned anywhere in a function is local to it), while the order
  * of events gives the cell's "read before defined" semantics.
  */
+
+import { importStatement, matchPattern } from "./bindings.js";
 import { type CallInfo, callModifications, targetModification } from "./modifications.js";
-import type { SNode } from "./parser.js";
-import type { Confidence, ImportRecord } from "./types.js";
+import {
+  childByField as field,
+  childrenByField as fields,
+  namedChildren as named,
+  type SNode,
+} from "./parser.js";
+import type { Event, Owner, Scope, ScopeKind } from "./scope-model.js";
+import type { ImportRecord } from "./types.js";
 
-export type ScopeKind = "module" | "class" | "function" | "lambda" | "comprehension" | "annotation";
-
-export interface Scope {
-  kind: ScopeKind;
-  parent: Scope | null;
-  name: string;
-  /** Code of this scope runs while the cell runs (module, class bodies and comprehensions inside them). */
-  immediate: boolean;
-  locals: Set<string>;
-  globals: Set<string>;
-  nonlocals: Set<string>;
-  /** The module-level function/class record this scope belongs to (for deferred scopes). */
-  owner: Owner | null;
-}
-
-export interface Owner {
-  name: string;
-  kind: "function" | "class";
-  node: SNode;
-  /** Scopes whose uses count as the record's global reads. */
-  scopes: Scope[];
-}
-
-export type Event =
-  | { t: "use"; name: string; scope: Scope; node: SNode; stmt: number }
-  | { t: "bind"; name: string; scope: Scope; node: SNode; stmt: number }
-  | { t: "del"; name: string; scope: Scope; node: SNode; stmt: number }
-  | { t: "call"; name: string; scope: Scope; node: SNode; stmt: number }
-  | {
-      t: "modify";
-      name: string;
-      scope: Scope;
-      node: SNode;
-      stmt: number;
-      confidence: Confidence;
-      reason: string;
-      /** From the general rule (a method call whose result is dropped): dropped when the name is a module. */
-      general?: boolean;
-    }
-  | { t: "alias"; name: string; target: string; scope: Scope; stmt: number };
-
-export interface WalkResult {
-  events: Event[];
-  module: Scope;
-  owners: Owner[];
-  imports: ImportRecord[];
-  /** Names bound by imports in this cell (modules and imported objects). */
-  importBound: Set<string>;
-  starImport: boolean;
-  /** Calls of `exec`/`eval`/`globals()`/`locals()`/`vars()` at cell level: reads and defines not knowable. */
-  dynamic: boolean;
-  futureAnnotations: boolean;
-}
+export type { Event, Owner, Scope, ScopeKind } from "./scope-model.js";
 
 const COMPREHENSIONS = new Set([
   "list_comprehension",
@@ -73,16 +29,6 @@ const COMPREHENSIONS = new Set([
   "generator_expression",
 ]);
 const DYNAMIC_CALLS = new Set(["exec", "eval", "globals", "locals", "vars"]);
-
-function named(n: SNode): SNode[] {
-  return n.children.filter((c) => c.named && c.type !== "comment");
-}
-function field(n: SNode, f: string): SNode | undefined {
-  return n.children.find((c) => c.field === f);
-}
-function fields(n: SNode, f: string): SNode[] {
-  return n.children.filter((c) => c.field === f);
-}
 
 export class Walker {
   readonly events: Event[] = [];
@@ -98,7 +44,7 @@ export class Walker {
 
   constructor(
     private readonly src: string,
-    private readonly spanOf: (n: SNode) => ImportRecord["span"],
+    readonly spanOf: (n: SNode) => ImportRecord["span"],
   ) {
     this.module = this.newScope("module", null, "<module>");
   }
@@ -106,6 +52,8 @@ export class Walker {
   text(n: SNode): string {
     return this.src.slice(n.start, n.end);
   }
+
+  readonly textOf = (n: SNode): string => this.src.slice(n.start, n.end);
 
   newScope(kind: ScopeKind, parent: Scope | null, name: string): Scope {
     const immediate =
@@ -211,7 +159,7 @@ export class Walker {
       case "import_statement":
       case "import_from_statement":
       case "future_import_statement":
-        this.importStmt(n, scope);
+        importStatement(this, n, scope);
         return;
       case "global_statement":
         for (const c of named(n)) scope.globals.add(this.text(c));
@@ -228,7 +176,7 @@ export class Walker {
           for (const clause of named(body)) {
             if (clause.type !== "case_clause") continue;
             for (const c of named(clause)) {
-              if (c.type === "case_pattern") this.pattern(c, scope);
+              if (c.type === "case_pattern") matchPattern(this, c, scope);
               else if (c.field === "guard") this.expr(c, scope);
               else if (c.field === "consequence") this.blockOf(c, scope);
             }
@@ -339,7 +287,7 @@ export class Walker {
   }
 
   private modifyTarget(t: SNode, scope: Scope): void {
-    const m = targetModification(t, (x) => this.text(x));
+    const m = targetModification(t, this.textOf);
     if (m) this.events.push({ t: "modify", scope, node: t, stmt: this.stmt, ...m });
   }
 
@@ -370,7 +318,7 @@ export class Walker {
       this.events.push({ t: "del", name, scope, node: t, stmt: this.stmt });
     } else if (t.type === "attribute" || t.type === "subscript") {
       this.targetObject(t, scope);
-      const m = targetModification(t, (x) => this.text(x));
+      const m = targetModification(t, this.textOf);
       if (m) {
         const reason = t.type === "subscript" ? "del of an item" : "del of an attribute";
         this.events.push({ t: "modify", scope, node: t, stmt: this.stmt, ...m, reason });
@@ -504,112 +452,6 @@ export class Walker {
     if (nameNode) this.bind(nameNode, scope);
   }
 
-  private importStmt(n: SNode, scope: Scope): void {
-    const record: ImportRecord = { module: "", names: [], star: false, binds: [], span: this.spanOf(n) };
-    const bindImported = (id: SNode | undefined, name: string) => {
-      if (!id) return;
-      record.binds.push(name);
-      this.importBound.add(name);
-      this.bindName(name, id, scope);
-    };
-    if (n.type === "import_statement") {
-      for (const c of fields(n, "name")) {
-        const imp: ImportRecord = { ...record, binds: [], names: [] };
-        if (c.type === "aliased_import") {
-          const dn = field(c, "name");
-          const alias = field(c, "alias");
-          imp.module = dn ? this.text(dn) : "";
-          if (alias) imp.alias = this.text(alias);
-          if (alias) {
-            imp.binds.push(this.text(alias));
-            this.importBound.add(this.text(alias));
-            this.bindName(this.text(alias), alias, scope);
-          }
-        } else {
-          imp.module = this.text(c);
-          const first = named(c)[0];
-          if (first) {
-            imp.binds.push(this.text(first));
-            this.importBound.add(this.text(first));
-            this.bindName(this.text(first), first, scope);
-          }
-        }
-        if (scope === this.module) this.imports.push(imp);
-      }
-      return;
-    }
-    const mod = field(n, "module_name");
-    record.module = n.type === "future_import_statement" ? "__future__" : mod ? this.text(mod) : "";
-    for (const c of n.children) {
-      if (c.type === "wildcard_import") {
-        record.star = true;
-        if (scope === this.module) this.starImport = true;
-      } else if (c.field === "name") {
-        if (c.type === "aliased_import") {
-          const dn = field(c, "name");
-          const alias = field(c, "alias");
-          const nm = dn ? this.text(dn) : "";
-          record.names.push(alias ? { name: nm, alias: this.text(alias) } : { name: nm });
-          bindImported(alias, alias ? this.text(alias) : nm);
-        } else {
-          const nm = this.text(c);
-          record.names.push({ name: nm });
-          if (nm === "annotations" && record.module === "__future__") this.futureAnnotations = true;
-          bindImported(named(c)[0] ?? c, nm);
-        }
-      }
-    }
-    if (scope === this.module) this.imports.push(record);
-  }
-
-  // ---- patterns (match) -------------------------------------------------------------------------------
-
-  private pattern(n: SNode, scope: Scope): void {
-    switch (n.type) {
-      case "dotted_name": {
-        const parts = named(n);
-        if (parts.length === 1) this.bind(parts[0]!, scope);
-        else if (parts[0]) this.use(parts[0], scope);
-        return;
-      }
-      case "identifier":
-        this.bind(n, scope);
-        return;
-      case "class_pattern": {
-        const [cls, ...rest] = named(n);
-        if (cls) {
-          const first = cls.type === "dotted_name" ? named(cls)[0] : cls;
-          if (first) this.use(first, scope);
-        }
-        for (const r of rest) this.pattern(r, scope);
-        return;
-      }
-      case "keyword_pattern": {
-        const [, ...rest] = named(n);
-        for (const r of rest) this.pattern(r, scope);
-        return;
-      }
-      case "dict_pattern":
-        for (const c of named(n)) {
-          if (c.field === "key") {
-            if (c.type === "dotted_name") this.pattern(c, scope);
-          } else this.pattern(c, scope);
-        }
-        return;
-      case "string":
-      case "concatenated_string":
-      case "integer":
-      case "float":
-      case "complex_pattern":
-      case "none":
-      case "true":
-      case "false":
-        return;
-      default:
-        for (const c of named(n)) this.pattern(c, scope);
-    }
-  }
-
   // ---- expressions ------------------------------------------------------------------------------------
 
   expr(n: SNode, scope: Scope): void {
@@ -697,7 +539,7 @@ export class Walker {
       this.events.push({ t: "call", name, scope, node: fn, stmt: this.stmt });
       if (DYNAMIC_CALLS.has(name) && scope.immediate) this.dynamic = true;
     }
-    const info: CallInfo = { node: n, fn, args, dropped: this.droppedCall === n, text: (x) => this.text(x) };
+    const info: CallInfo = { node: n, fn, args, dropped: this.droppedCall === n, text: this.textOf };
     for (const m of callModifications(info)) {
       this.events.push({ t: "modify", scope, node: n, stmt: this.stmt, ...m });
     }

@@ -3,17 +3,13 @@
  * display of the last expression, or a display-only call), and syntax diagnostics from tree-sitter's
  * ERROR/MISSING nodes.
  */
-import type { SNode } from "./parser.js";
+import { namedChildren as named, type SNode } from "./parser.js";
 import type { Diagnostic, DisplayKind } from "./types.js";
 
 /** Bare-name calls whose only effect is to show something. */
 const DISPLAY_FUNCTIONS = new Set(["display", "print", "pprint", "pp"]);
 /** Method calls whose only effect is to show something: `plt.show()`, `fig.show()`, `IPython.display.display(x)`. */
 const DISPLAY_METHODS = new Set(["show", "display"]);
-
-function named(n: SNode): SNode[] {
-  return n.children.filter((c) => c.named && c.type !== "comment");
-}
 
 /**
  * "value": the statement is the cell's last top-level statement, a bare expression (not an assignment, not
