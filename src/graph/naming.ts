@@ -79,7 +79,6 @@ const CLEAN_CALLS = new Set([
   "drop",
   "to_numeric",
   "to_datetime",
-  "strip",
   "clip",
   "interpolate",
   "query",
@@ -87,13 +86,8 @@ const CLEAN_CALLS = new Set([
   "set_index",
   "merge",
   "concat",
-  "join",
   "melt",
   "pivot",
-  "where",
-  "isin",
-  "apply",
-  "map",
 ]);
 const FEATURE_CALLS =
   /^(?:get_dummies|fit_transform|transform|cut|qcut|\w*(?:Encoder|Scaler|Imputer|Vectorizer|Transformer|Features|Binarizer|Discretizer|PCA|Normalizer)|make_column_transformer|ColumnTransformer|SelectKBest|log1p)$/;
@@ -316,7 +310,7 @@ const VERBS: Record<string, [string, StepRole] | null> = {
 const NOUN_OBJECT: Record<string, string> = { features: "features", feature: "features" };
 
 const STOP = new Set(
-  "a an the and or of for to in on with from into our my your their its this that these those some out up over our we us let lets let's using use by at as is are be it all new first next then finally step part section data's"
+  "a an the and or of for to in on with from into our my your their its this that these those some out up over our we us let lets let's using use by at as is are be it all new first next then finally step part section data's how what why when where which can will more better improve via about without within during make do does done get i you vs versus"
     .split(" ")
     .filter(Boolean),
 );
@@ -345,6 +339,23 @@ const COMPATIBLE: Record<StepRole, StepRole[]> = {
   other: [],
 };
 
+const WEAK_VERBS = new Set([
+  "model",
+  "modeling",
+  "modelling",
+  "learning",
+  "score",
+  "scoring",
+  "metrics",
+  "performance",
+  "prediction",
+  "predictions",
+  "training",
+  "validation",
+]);
+
+const SETUP_WORDS = new Set(["setup", "imports", "configuration", "config", "environment", "preliminaries"]);
+
 const MODEL_NOUN =
   /^(?:regression|forest|classifier|regressor|network|tree|trees|boosting|machine|bayes|means)$/;
 
@@ -363,22 +374,30 @@ export function nameFromHeading(heading: string): HeadingName | undefined {
     .filter((w) => w && !/^\d+$/.test(w) && !/^(?:step|part|section)\d*$/.test(w));
   let verbAt = -1;
   let verb: [string, StepRole] | undefined;
-  // The last workflow verb wins ("Explore and clean the data": explore is not a pipeline verb, clean is).
-  for (let i = 0; i < words.length; i++) {
-    const v = VERBS[words[i]!];
-    if (v) {
-      verb = v;
-      verbAt = i;
+  // The last workflow verb wins ("Explore and clean the data": explore is not a pipeline verb, clean is); words
+  // that are nouns as often as verbs ("model", "score") count only when no other verb is there.
+  for (const weak of [false, true]) {
+    for (let i = 0; i < words.length; i++) {
+      const v = VERBS[words[i]!];
+      if (v && WEAK_VERBS.has(words[i]!) === weak) {
+        verb = v;
+        verbAt = i;
+      }
     }
+    if (verb) break;
   }
   if (!verb) {
+    if (words.length <= 2 && words.some((w) => SETUP_WORDS.has(w))) return { name: "setup", role: "other" };
     const noun = words.find((w) => NOUN_OBJECT[w]);
     if (noun) return { name: "build_features", role: "features" };
     return undefined;
   }
-  const after = words.slice(verbAt + 1).filter((w) => !STOP.has(w) && !VERBS[w]);
-  const before = words.slice(0, verbAt).filter((w) => !STOP.has(w) && VERBS[w] === undefined);
-  let object = after[after.length - 1] ?? before[before.length - 1] ?? DEFAULT_OBJECT[verb[1]];
+  // Objects are nouns after the verb: "Predict this month's customers" → customers. Participles and function
+  // words are not objects; without one, the role's usual object ("Model evaluation" → evaluate_model).
+  const after = words
+    .slice(verbAt + 1)
+    .filter((w) => !STOP.has(w) && (VERBS[w] === undefined || WEAK_VERBS.has(w)) && !/(?:ing|ed)$/.test(w));
+  let object = after[after.length - 1] ?? DEFAULT_OBJECT[verb[1]];
   // A model's name keeps its qualifier: "Train a random forest" → train_random_forest.
   const penultimate = after[after.length - 2];
   if (penultimate && MODEL_NOUN.test(object)) object = `${penultimate}_${object}`;
@@ -406,7 +425,11 @@ function headingObject(heading: string): string | undefined {
     .replace(/[^a-z\s]/g, " ")
     .split(/\s+/)
     .filter((w) => w && !STOP.has(w));
-  if (words.length === 0 || words.length > 2 || words.some((w) => w in VERBS || GENERIC.has(w)))
+  if (
+    words.length === 0 ||
+    words.length > 2 ||
+    words.some((w) => w in VERBS || GENERIC.has(w) || /(?:ing|ed|ion)$/.test(w))
+  )
     return undefined;
   return words[words.length - 1];
 }
@@ -456,7 +479,10 @@ export function chooseName(heading: string | undefined, role: StepRole, stmts: S
     if (object && /_data$/.test(name)) return toIdentifier(name.replace(/_data$/, `_${object}`));
     return name;
   }
-  const defined = stmts.flatMap((s) => s.record.defines).find((d) => d.length > 1 && !/^_/.test(d));
+  const defined = stmts
+    .filter((s) => s.kind !== "import" && s.kind !== "definition")
+    .flatMap((s) => s.record.defines)
+    .find((d) => d.length > 1 && !/^_/.test(d));
   return defined ? toIdentifier(`compute_${defined}`) : "process_data";
 }
 

@@ -82,6 +82,31 @@ function headingHint(
   return { heading, md };
 }
 
+/** Heading sections longer than this many code cells are cut further by dataflow (a 100-cell "Training"). */
+const LARGE_SECTION = 25;
+
+function splitLargeSection(
+  sec: Segment,
+  stmts: StatementInfo[],
+  uses: UseAnalysis,
+  cells: Cell[],
+  headings: Map<number, { level: number; text: string }[]>,
+): Segment[] {
+  if (new Set(sec.stmts.map((s) => s.ref.cell)).size <= LARGE_SECTION) return [sec];
+  const parts = dataflowSegments(sec.stmts, stmts, uses);
+  if (parts.length <= 1) return [sec];
+  parts[0]!.heading = sec.heading;
+  parts[0]!.markdown = sec.markdown;
+  // Later parts take the nearest deeper heading inside the section as their hint.
+  for (let i = 1; i < parts.length; i++) {
+    const prevLast = parts[i - 1]!.stmts[parts[i - 1]!.stmts.length - 1]!.ref.cell;
+    const hint = headingHint(cells, headings, parts[i]!, prevLast);
+    if (hint?.heading) parts[i]!.heading = hint.heading;
+    if (hint) parts[i]!.markdown.push(...hint.md);
+  }
+  return parts;
+}
+
 export function buildWorkflowMap(
   nb: Notebook,
   analysis: NotebookAnalysis,
@@ -108,7 +133,9 @@ export function buildWorkflowMap(
     const byHeadings = chooseHeadingLevel(nb.cells, headings, anchored, options.headingRange);
     if (byHeadings) {
       strategy = { kind: "headings", level: byHeadings.level };
-      segments = byHeadings.sections;
+      segments = byHeadings.sections.flatMap((sec) =>
+        splitLargeSection(sec, stmts, uses, nb.cells, headings),
+      );
     } else {
       strategy = { kind: "dataflow" };
       segments = dataflowSegments(anchored, stmts, uses);

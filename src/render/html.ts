@@ -74,7 +74,12 @@ export function assignFindings(input: MapRenderInput): Map<string, CellFinding[]
   return out;
 }
 
-function stepSection(input: MapRenderInput, step: Step, index: number, assigned: Map<string, CellFinding[]>): string {
+function stepSection(
+  input: MapRenderInput,
+  step: Step,
+  index: number,
+  assigned: Map<string, CellFinding[]>,
+): string {
   const findings = assigned.get(step.name) ?? [];
   const mapFindings: CellFinding[] = (input.map.findings ?? [])
     .filter((f) => f.step === step.name)

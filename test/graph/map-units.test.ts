@@ -20,7 +20,9 @@ describe("names from headings", () => {
     ["Predict this month's customers", "predict_customers"],
     ["Save the **results**", "save_results"],
     ["Exploratory Data Analysis", undefined],
-    ["Setup", undefined],
+    ["Setup", "setup"],
+    ["Fine-tune your model", "tune_model"],
+    ["Machine Learning", "train_model"],
   ];
   for (const [heading, name] of table) {
     it(`${heading} → ${name}`, () => {
@@ -215,7 +217,7 @@ describe("helpers", () => {
       { md: "## Load" },
       'import pandas as pd\nRATE = 0.2\ndf = pd.read_csv("in.csv")',
       { md: "## Taxes" },
-      'def tax(x):\n    return x * RATE\n\ndf["tax"] = df["price"].map(tax)',
+      'def tax(x):\n    return x * RATE\n\ndf["tax"] = df["price"].map(tax)\ndf["total"] = df["price"] + df["tax"]',
       { md: "## Save" },
       'df.to_csv("out.csv")',
     ]);
