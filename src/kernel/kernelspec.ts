@@ -13,6 +13,7 @@
  * A kernelspec whose argv starts with a bare `python` runs the interpreter of the environment the
  * kernelspec belongs to (or, for user and system kernelspecs, the Python found in step 3).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
@@ -225,7 +226,7 @@ function resolveInterpreter(python: string, cwd: string, env: NodeJS.ProcessEnv,
 function directKernel(python: string, source: string): ResolvedKernel {
   return {
     name: "python3",
-    displayName: `Python (${python})`,
+    displayName: "Python (ipykernel)",
     argv: [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
     env: {},
     interruptMode: "signal",
@@ -237,8 +238,8 @@ function directKernel(python: string, source: string): ResolvedKernel {
 }
 
 /** The Python a bare `python` in a user or system kernelspec (or the native kernel) means. */
-function nativePython(env: NodeJS.ProcessEnv): string | undefined {
-  for (const prefix of activePrefixes(env)) {
+function nativePython(env: NodeJS.ProcessEnv, extraPrefixes: string[] = []): string | undefined {
+  for (const prefix of [...extraPrefixes, ...activePrefixes(env)]) {
     const py = pythonInPrefix(prefix);
     if (py && hasIpykernel(prefix)) return py;
   }
@@ -257,16 +258,14 @@ export function resolveKernel(req: KernelRequest = {}): ResolvedKernel {
     return directKernel(resolveInterpreter(env.FLEDGE_PYTHON, cwd, env, "FLEDGE_PYTHON"), "FLEDGE_PYTHON");
   }
   const name = req.name?.trim() || "python3";
-  const specs = listKernelSpecs(env);
-  const spec = specs.find((s) => s.name.toLowerCase() === name.toLowerCase());
-  const isPythonName = /^python\d?$/i.test(name) || /^python/i.test(req.language ?? "python");
-  if (spec) return fromSpec(spec, env);
-  if (isPythonName && /^python\d?$/i.test(name)) {
-    const py = nativePython(env);
-    if (py) return directKernel(py, "native");
-  }
-  const searched = kernelSearchPath(env).map((f) => `    ${f.dir} (${f.kind})`);
-  const available = specs.map((s) => s.name);
+  const found = lookup(name, env, []);
+  if (found) return found;
+  // Version-manager shims (pyenv, asdf) hide the real environment: ask those Pythons for sys.prefix.
+  const probed = probePrefixes(env);
+  const again = probed.length > 0 ? lookup(name, env, probed) : undefined;
+  if (again) return again;
+  const searched = kernelSearchPath(env, probed).map((f) => `    ${f.dir} (${f.kind})`);
+  const available = listKernelSpecs(env, probed).map((s) => s.name);
   throw new FledgeError(
     "E_KERNEL",
     `no Jupyter kernel named '${name}' was found. Looked in:\n${searched.join("\n")}` +
@@ -282,7 +281,34 @@ export function resolveKernel(req: KernelRequest = {}): ResolvedKernel {
   );
 }
 
-function fromSpec(spec: FoundSpec, env: NodeJS.ProcessEnv): ResolvedKernel {
+function lookup(name: string, env: NodeJS.ProcessEnv, extraPrefixes: string[]): ResolvedKernel | undefined {
+  const spec = listKernelSpecs(env, extraPrefixes).find((s) => s.name.toLowerCase() === name.toLowerCase());
+  if (spec) return fromSpec(spec, env, extraPrefixes);
+  if (/^python\d?$/i.test(name)) {
+    const py = nativePython(env, extraPrefixes);
+    if (py) return directKernel(py, "native");
+  }
+  return undefined;
+}
+
+/** `sys.prefix` of the `python3`/`python` on PATH, by asking them (only when the cheap lookup failed). */
+function probePrefixes(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const cmd of ["python3", "python"]) {
+    const exe = onPath(cmd, env);
+    if (!exe) continue;
+    const r = spawnSync(exe, ["-c", "import sys; print(sys.prefix)"], {
+      env,
+      encoding: "utf8",
+      timeout: 5000,
+    });
+    const prefix = r.status === 0 ? r.stdout.trim() : "";
+    if (prefix && !out.includes(prefix) && !activePrefixes(env).includes(resolve(prefix))) out.push(prefix);
+  }
+  return out;
+}
+
+function fromSpec(spec: FoundSpec, env: NodeJS.ProcessEnv, extraPrefixes: string[] = []): ResolvedKernel {
   const json = spec.json;
   const argv = Array.isArray(json.argv) ? json.argv.map(String) : [];
   if (argv.length === 0) {
@@ -295,7 +321,7 @@ function fromSpec(spec: FoundSpec, env: NodeJS.ProcessEnv): ResolvedKernel {
   if (BARE_PYTHON.test(first)) {
     // A bare `python`: the environment the kernelspec lives in, else the active/native Python.
     const own = spec.folder.prefix ? pythonInPrefix(spec.folder.prefix) : undefined;
-    interpreter = own ?? nativePython(env) ?? onPath(first, env);
+    interpreter = own ?? nativePython(env, extraPrefixes) ?? onPath(first, env);
     if (!interpreter) {
       throw new FledgeError(
         "E_KERNEL",

@@ -246,7 +246,9 @@ export const command: Command = {
     const total = cellsToRun(nb).length;
     ctx.stderr.write(
       `fledge run: executing the code of ${file} (${total} code cell${total === 1 ? "" : "s"}) in a fresh kernel\n` +
-        `  kernel: ${spec.displayName}, interpreter ${spec.interpreter ?? spec.argv[0]} (from ${spec.source})\n`,
+        (spec.interpreter
+          ? `  interpreter: ${spec.interpreter} (${spec.source === "native" ? "the active environment's Python" : `from ${spec.source}`})\n`
+          : `  kernel: ${spec.displayName}: ${spec.argv.join(" ")} (from ${spec.source})\n`),
     );
     for (const w of injection.warnings) ctx.stderr.write(`  warning: ${w}\n`);
     if (injection.index >= 0) ctx.stderr.write(`  parameters injected as cell ${injection.index + 1}\n`);
