@@ -47,7 +47,7 @@ export function analyzeUses(stmts: StatementInfo[]): UseAnalysis {
         if (!w.includes(s.pos)) w.push(s.pos);
       } else writers.set(m, [s.pos]);
     }
-    for (const d of s.record.defines) writers.set(d, [s.pos]);
+    for (const d of s.defines) writers.set(d, [s.pos]);
   }
   return { users: userSets.map((u) => [...u]), writersOf };
 }
@@ -74,6 +74,14 @@ export function findExploration(stmts: StatementInfo[], uses: UseAnalysis): Set<
       s.result = "metric";
     }
   }
+  // A display loop whose target a later non-display statement reads is computation after all.
+  for (const s of stmts)
+    if (
+      s.kind === "display" &&
+      s.defines.length > 0 &&
+      uses.users[s.pos]!.some((u) => stmts[u]!.kind !== "display")
+    )
+      s.kind = "compute";
   const explore = new Set<number>();
   for (const s of stmts) if (s.kind === "display") explore.add(s.pos);
   // Statements that only feed exploration are exploration too. Users always come later, so one pass from the
@@ -84,7 +92,7 @@ export function findExploration(stmts: StatementInfo[], uses: UseAnalysis): Set<
     if (s.kind === "result" || s.kind === "magic" || isLoad(s)) continue;
     const us = uses.users[s.pos]!;
     if (us.length === 0) continue;
-    if (s.kind === "compute" && s.record.defines.length === 0 && s.strongModifies.length === 0) continue;
+    if (s.kind === "compute" && s.defines.length === 0 && s.strongModifies.length === 0) continue;
     if (us.every((u) => explore.has(u))) explore.add(s.pos);
   }
   return explore;

@@ -40,6 +40,8 @@ export interface StatementInfo {
   /** The statement stands for an IPython line (magic, shell, help). */
   magic?: boolean;
   result?: ResultKind;
+  /** Names bound: the record's, plus the `global` writes of the notebook functions the statement calls. */
+  defines: string[];
   /** Reads plus the global reads of the notebook functions the statement calls (transitively). */
   effectiveReads: string[];
   /** Names modified in place, as confirmed by the notebook-level analysis (CellAnalysis.modifies). */
@@ -366,7 +368,9 @@ function classify(
   if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
   const assigns = hasAssignment(tokens);
   const simple = rec.type === "expression_statement" || rec.type === "for_statement";
-  if (simple && !assigns && strongModifies.length === 0 && rec.defines.length === 0) {
+  // Loop targets (`for c in cols: print(c)`) may be defined by a display loop; findExploration checks their users.
+  const definesOnlyLoopTargets = rec.defines.length === 0 || rec.type === "for_statement";
+  if (simple && !assigns && strongModifies.length === 0 && definesOnlyLoopTargets) {
     // A bare expression (`df`, `df.shape`, `df["a"]`) or calls that all only show or look. A bare call to
     // anything else (`np.random.seed(0)`, `os.makedirs(…)`, `train(model)`) acts, even when Jupyter shows its value.
     const top = calls.filter((c) => !calls.some((o) => o !== c && o.open < c.open && c.close < o.close));
@@ -400,9 +404,10 @@ function functionIndex(analysis: NotebookAnalysis): Map<string, FunctionRecord[]
 export function helperClosure(
   names: string[],
   fns: Map<string, FunctionRecord[]>,
-): { helpers: string[]; globals: string[] } {
+): { helpers: string[]; globals: string[]; globalWrites: string[] } {
   const helpers: string[] = [];
   const globals = new Set<string>();
+  const writes = new Set<string>();
   const seen = new Set<string>();
   const visit = (name: string) => {
     if (seen.has(name)) return;
@@ -412,13 +417,14 @@ export function helperClosure(
     helpers.push(name);
     for (const fn of defs) {
       for (const g of fn.globalReads) globals.add(g);
+      for (const g of fn.globalWrites) writes.add(g);
       for (const c of fn.calls) visit(c);
       // A class's methods read globals through the class body's record; names used as types count too.
       for (const g of fn.globalReads) if (fns.has(g)) visit(g);
     }
   };
   for (const n of names) visit(n);
-  return { helpers, globals: [...globals] };
+  return { helpers, globals: [...globals], globalWrites: [...writes] };
 }
 
 /** Build the statement list of a notebook, in notebook order. */
@@ -440,7 +446,7 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       const magicKind = classifyMagic(ca, rec);
       const { kind, result } = magicKind ? { kind: magicKind } : classify(rec, tokens, calls, strongModifies);
       const referenced = rec.reads.filter((r) => fns.has(r));
-      const { helpers, globals } = helperClosure(referenced, fns);
+      const { helpers, globals, globalWrites } = helperClosure(referenced, fns);
       const ownDefs = new Set(rec.defines);
       // A function's own body reads are the function's, not the defining statement's.
       const eff = new Set(rec.reads);
@@ -457,6 +463,8 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
         calls,
         kind,
         effectiveReads: [...eff],
+        // A call to a function with `global x` binds x where it is called.
+        defines: kind === "definition" ? [...rec.defines] : [...new Set([...rec.defines, ...globalWrites])],
         modifies,
         strongModifies,
         helpersUsed: helpers,

@@ -188,7 +188,7 @@ export function buildWorkflowMap(
 
   // 3. Inputs, outputs, modifies, unresolved, imports and helpers by simulating the steps in order.
   const importOf = importRecords(analysis);
-  const definedAnywhere = new Set(stmts.flatMap((s) => s.record.defines));
+  const definedAnywhere = new Set(stmts.flatMap((s) => s.defines));
   const findings: WorkflowMapFinding[] = [];
   const steps: Step[] = segments.map(() => emptyStep());
   const producers: Map<string, number>[] = segments.map(() => new Map());

@@ -229,3 +229,33 @@ describe("helpers", () => {
     expect(map.sharedHelpers).toEqual([]);
   });
 });
+
+describe("functions writing globals", () => {
+  it("a call to a function with `global x` defines x for later steps", async () => {
+    const nb = notebookOf([
+      { md: "## Load" },
+      'import pandas as pd\ndf = pd.read_csv("in.csv")\ndf = df.dropna()',
+      { md: "## Configure" },
+      "def configure():\n    global threshold\n    threshold = 3\n\nconfigure()\ndf = df[df.x > 0]",
+      { md: "## Filter" },
+      'df = df[df["n"] > threshold]\ndf.to_csv("out.csv")',
+    ]);
+    const { map, nb: n, analysis } = await mapNotebook(nb);
+    expect(map.steps[2]!.inputs.sort()).toEqual(["df", "threshold"]);
+    expect(map.steps[2]!.unresolved).toEqual([]);
+    expect(map.steps[1]!.outputs).toContain("threshold");
+    expect(checkWorkflowMap(n, analysis, map)).toEqual([]);
+  });
+
+  it("a loop that only prints is exploration; one whose variable is used later is not", async () => {
+    const nb = notebookOf([
+      'import pandas as pd\ndf = pd.read_csv("in.csv")',
+      "for col in df.columns:\n    print(col, df[col].nunique())",
+      "for last in df.columns:\n    print(last)",
+      'df = df.drop(columns=[last])\ndf.to_csv("out.csv")',
+    ]);
+    const { map } = await mapNotebook(nb);
+    expect(map.exploration).toContainEqual({ cell: 1, statement: 0 });
+    expect(map.exploration).not.toContainEqual({ cell: 2, statement: 0 });
+  });
+});
