@@ -239,12 +239,10 @@ export class Kernel {
 
   private async executeNow(code: string, opts: ExecuteOptions): Promise<ExecuteResult> {
     const started = Date.now();
-    if (!this.alive) {
-      if (this.deathInfo) return this.result("died", started, undefined, true);
-      if (this.unresponsive && !this.shuttingDown) {
-        throw new FledgeError("E_KERNEL", "the kernel did not recover from an interrupt; shut it down");
-      }
-      throw new FledgeError("E_KERNEL", "the kernel is not running (it was shut down)");
+    if (this.shuttingDown) throw new FledgeError("E_KERNEL", "the kernel is not running (it was shut down)");
+    if (this.deathInfo) return this.result("died", started, undefined, true);
+    if (this.unresponsive) {
+      throw new FledgeError("E_KERNEL", "the kernel did not recover from an interrupt; shut it down");
     }
     if (opts.signal?.aborted) return this.result("interrupted", started, undefined, true);
     const content: ExecuteRequestContent = {
@@ -401,6 +399,8 @@ export class Kernel {
     }
     await this.proc.kill();
     this.channels.close();
+    // Requests still waiting (shutdown called while a cell ran) end as "died", not never.
+    this.markDead({ reason: "the kernel was shut down", exitCode: null, signal: null, log: "" });
   }
 
   /** What the kernel process printed outside of notebook outputs (its own log), last lines. */

@@ -147,10 +147,10 @@ describe("kernel failures end with nothing left running", () => {
     expect(r.status).toBe("died");
     expect(r.death?.exitCode).toBe(1);
     expect(r.death?.reason).toMatch(/exited with code 1/);
-    await k.shutdown();
-    expect(await isGone(k.pid)).toBe(true);
     expect(JSON.stringify(r.outputs)).toContain("about to die");
     expect((await k.execute("1")).status).toBe("died");
+    await k.shutdown();
+    expect(await isGone(k.pid)).toBe(true);
   }, 60_000);
 
   it("a kernel that ignores the interrupt is shut down and killed, children included", async () => {
@@ -197,4 +197,16 @@ describe("kernel failures end with nothing left running", () => {
     },
     60_000,
   );
+
+  it("shutdown while a cell runs ends that cell (as died) instead of leaving it pending", async () => {
+    const k = await startKernel({ python: venvPython() }, { heartbeat: false });
+    const running = k.execute("import time\ntime.sleep(60)");
+    await new Promise((r) => setTimeout(r, 300));
+    await k.shutdown();
+    const r = await running;
+    expect(r.status).toBe("died");
+    expect(r.death?.reason).toBe("the kernel was shut down");
+    expect(await isGone(k.pid)).toBe(true);
+    await expect(k.execute("1")).rejects.toThrow(/shut down/);
+  }, 60_000);
 });
