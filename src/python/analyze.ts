@@ -15,6 +15,7 @@
  */
 import { builtinNames, isAmbientName } from "./builtins.js";
 import { maskIPython } from "./ipython.js";
+import { RECEIVER_RULES } from "./modifications.js";
 import type { SNode } from "./parser.js";
 import { parsePython } from "./parser.js";
 import { type Event, type Scope, Walker } from "./scopes.js";
@@ -26,6 +27,19 @@ export interface AnalyzeOptions {
   pythonVersion?: string;
   cellId?: string;
 }
+
+/** Conventional module aliases: a method call on them is never a modification, even before their import. */
+export const MODULE_ALIASES: ReadonlySet<string> = new Set([
+  "np",
+  "pd",
+  "plt",
+  "sns",
+  "tf",
+  "torch",
+  "sp",
+  "px",
+  "go",
+]);
 
 /** Python 2 `print x` / `exec code` parse without ERROR nodes in tree-sitter: look for them only when plausible. */
 const PY2_STATEMENT = /\b(?:print|exec)\b/u;
@@ -165,12 +179,14 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
   }
 
   for (const e of modifyEvents) {
-    if (e.general && walker.importBound.has(e.name)) continue;
+    if (RECEIVER_RULES.has(e.rule) && (walker.importBound.has(e.name) || MODULE_ALIASES.has(e.name)))
+      continue;
     if (isAmbientName(e.name, builtins)) continue;
     const mod: Modification = {
       name: e.name,
       confidence: e.confidence,
       reason: e.reason,
+      rule: e.rule,
       span: spanOf(e.node),
     };
     modifies.push(mod);
@@ -182,6 +198,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
         name: target,
         confidence: "possible",
         reason: `${e.reason} (via alias ${e.name})`,
+        rule: "alias",
         via: e.name,
       });
       stmtModifies[e.stmt]?.add(target);

@@ -7,6 +7,7 @@
 import type { Notebook } from "../notebook/types.js";
 import { type AnalyzeOptions, analyzeCell } from "./analyze.js";
 import { NEWEST_PYTHON_VERSION, normalizePythonVersion } from "./builtins.js";
+import { RECEIVER_RULES } from "./modifications.js";
 import type { CellAnalysis, Modification, NotebookAnalysis } from "./types.js";
 
 export { type AnalyzeOptions, analyzeCell } from "./analyze.js";
@@ -49,9 +50,7 @@ export function analyzeNotebook(nb: Notebook): NotebookAnalysis {
   for (const c of cells) for (const imp of c.imports) for (const b of imp.binds) imported.add(b);
   const aliases = new Map<string, string>();
   for (const c of cells) {
-    c.modifies = c.modifies.filter(
-      (m) => !(m.confidence === "possible" && isGeneral(m) && imported.has(m.name)),
-    );
+    c.modifies = c.modifies.filter((m) => !(m.rule && RECEIVER_RULES.has(m.rule) && imported.has(m.name)));
     const extra: Modification[] = [];
     for (const m of c.modifies) {
       const target = aliases.get(m.name);
@@ -62,6 +61,7 @@ export function analyzeNotebook(nb: Notebook): NotebookAnalysis {
         name: target,
         confidence: "possible",
         reason: `${m.reason} (via alias ${m.name})`,
+        rule: "alias",
         via: m.name,
       });
     }
@@ -71,8 +71,4 @@ export function analyzeNotebook(nb: Notebook): NotebookAnalysis {
     for (const [name, target] of Object.entries(c.aliases)) aliases.set(name, target);
   }
   return { pythonVersion, cells };
-}
-
-function isGeneral(m: Modification): boolean {
-  return m.reason.endsWith("called and its result dropped");
 }

@@ -132,9 +132,9 @@ function continuedEnd(lines: string[], row: number): number {
 function joinContinued(lines: string[], row: number, end: number, startCol: number): string {
   const parts = lines.slice(row, end + 1).map((l, k) => (k === 0 ? l.slice(startCol) : l));
   return parts
-    .map((p, k) => (k < parts.length - 1 ? p.slice(0, -1) : p))
-    .join(" ")
-    .trim();
+    .map((p, k) => (k < parts.length - 1 ? p.slice(0, -1) : p).trim())
+    .filter((p) => p !== "")
+    .join(" ");
 }
 
 /** Split `name rest` of a magic after its `%`/`%%`. */
@@ -236,9 +236,10 @@ export function maskIPython(source: string): MaskedCell {
           args: cmd,
           span: span(row, indent, end, lastLen),
         };
-      } else if (lead === "?") {
-        const obj = text.replace(/^\?+/u, "").trim();
-        const name = text.startsWith("??") ? "pinfo2" : "pinfo";
+      } else if (lead === "?" || HELP_END.test(text)) {
+        const help = HELP_END.exec(text);
+        const obj = help ? help[1]! : text.replace(/^\?+/u, "").trim();
+        const name = text.startsWith("??") || help?.[2] === "??" ? "pinfo2" : "pinfo";
         magic = { kind: "help", name, args: obj, span: span(row, indent, end, lastLen) };
       } else {
         const { name, args } = splitMagic(text.replace(/^%/u, ""));

@@ -11,13 +11,21 @@
  *   line), except well-known read-only/display methods; names bound by imports (modules) are excluded later.
  */
 import { namedChildren as named, type SNode } from "./parser.js";
-import type { Confidence } from "./types.js";
+import type { Confidence, ModificationRule } from "./types.js";
+
+/** Rules whose modified name is the receiver of a method call: never applied to modules (`np.add(…)`). */
+export const RECEIVER_RULES: ReadonlySet<ModificationRule> = new Set([
+  "inplace",
+  "mutating-method",
+  "fit",
+  "general",
+]);
 
 export interface ModificationGuess {
   name: string;
   confidence: Confidence;
   reason: string;
-  general?: boolean;
+  rule: ModificationRule;
 }
 
 export interface CallInfo {
@@ -221,8 +229,13 @@ export function targetModification(t: SNode, text: (n: SNode) => string): Modifi
     root.steps.length === 1 ||
     (root.steps.length === 2 && root.steps[0]!.type === "attribute" && t.type === "subscript");
   return direct
-    ? { name: root.name, confidence: "certain", reason: kind }
-    : { name: root.name, confidence: "likely", reason: `${kind} through a chain (may change a copy)` };
+    ? { name: root.name, confidence: "certain", reason: kind, rule: "assignment" }
+    : {
+        name: root.name,
+        confidence: "likely",
+        reason: `${kind} through a chain (may change a copy)`,
+        rule: "assignment",
+      };
 }
 
 function isTrue(n: SNode | undefined): boolean {
@@ -255,15 +268,22 @@ export function callModifications(c: CallInfo): ModificationGuess[] {
       name: root.name,
       confidence: direct ? "certain" : "likely",
       reason: direct ? `.${methodName}(inplace=True)` : `.${methodName}(inplace=True) on part of the object`,
+      rule: "inplace",
     });
   } else if (root && MUTATING_METHODS.has(methodName)) {
     out.push({
       name: root.name,
       confidence: direct ? "likely" : "possible",
       reason: `.${methodName}() mutates its receiver`,
+      rule: "mutating-method",
     });
   } else if (root && FIT_METHODS.has(methodName)) {
-    out.push({ name: root.name, confidence: "likely", reason: `.${methodName}() fits the estimator` });
+    out.push({
+      name: root.name,
+      confidence: "likely",
+      reason: `.${methodName}() fits the estimator`,
+      rule: "fit",
+    });
   } else if (WRITES_FIRST_ARG.has(methodName)) {
     const first = argNodes[0];
     const target = first && first.type !== "keyword_argument" ? rootOf(first, text) : null;
@@ -272,6 +292,7 @@ export function callModifications(c: CallInfo): ModificationGuess[] {
         name: target.name,
         confidence: "likely",
         reason: `.${methodName}() writes into its first argument`,
+        rule: "writes-argument",
       });
     }
   } else if (root && c.dropped && !isReadOnly(methodName)) {
@@ -279,7 +300,7 @@ export function callModifications(c: CallInfo): ModificationGuess[] {
       name: root.name,
       confidence: "possible",
       reason: `.${methodName}() called and its result dropped`,
-      general: true,
+      rule: "general",
     });
   }
   if (args) outArgument(args, text, out);
@@ -298,7 +319,7 @@ function outArgument(args: SNode, text: (n: SNode) => string, out: ModificationG
     const key = fieldOf(a, "name");
     const value = fieldOf(a, "value");
     if (key && value && text(key) === "out" && value.type === "identifier") {
-      out.push({ name: text(value), confidence: "likely", reason: "passed as out=" });
+      out.push({ name: text(value), confidence: "likely", reason: "passed as out=", rule: "out-argument" });
     }
   }
 }

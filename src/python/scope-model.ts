@@ -1,6 +1,6 @@
 /** The data the scope walker produces: scopes (with complete binding sets) and ordered events. */
 import type { SNode } from "./parser.js";
-import type { Confidence } from "./types.js";
+import type { Confidence, ModificationRule } from "./types.js";
 
 export type ScopeKind = "module" | "class" | "function" | "lambda" | "comprehension" | "annotation";
 
@@ -38,7 +38,6 @@ export type Event =
       stmt: number;
       confidence: Confidence;
       reason: string;
-      /** From the general rule (a method call whose result is dropped): dropped when the name is a module. */
-      general?: boolean;
+      rule: ModificationRule;
     }
   | { t: "alias"; name: string; target: string; scope: Scope; stmt: number };

@@ -321,7 +321,7 @@ export class Walker {
       const m = targetModification(t, this.textOf);
       if (m) {
         const reason = t.type === "subscript" ? "del of an item" : "del of an attribute";
-        this.events.push({ t: "modify", scope, node: t, stmt: this.stmt, ...m, reason });
+        this.events.push({ t: "modify", scope, node: t, stmt: this.stmt, ...m, reason, rule: "del" });
       }
     } else {
       for (const c of named(t)) this.deleteTarget(c, scope);

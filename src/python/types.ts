@@ -5,7 +5,8 @@
  *
  * Positions: `line` is 1-based within the cell source, `column` is 1-based in UTF-16 code units
  * (JavaScript string indices + 1), always pointing at the user's real text (magics are masked
- * without shifting positions).
+ * without shifting positions). `endLine`/`endColumn` point just after the last character (exclusive end), so a
+ * one-character name at column 5 has endColumn 6.
  */
 
 export interface Span {
@@ -46,11 +47,30 @@ export interface Diagnostic {
 
 export type Confidence = "certain" | "likely" | "possible";
 
+/**
+ * Which heuristic found a modification: "assignment" (`x[k] = …`, `x.a = …`, `x[k] += …`), "del" (`del x[k]`),
+ * "inplace" (`x.m(inplace=True)`), "mutating-method" (`x.append(…)`), "fit" (`x.fit(…)`), "writes-argument"
+ * (`np.random.shuffle(x)`), "out-argument" (`np.add(a, b, out=x)`), "general" (`x.m(…)` with its result
+ * dropped), "alias" (a modification of an alias `X = x`).
+ */
+export type ModificationRule =
+  | "assignment"
+  | "del"
+  | "inplace"
+  | "mutating-method"
+  | "fit"
+  | "writes-argument"
+  | "out-argument"
+  | "general"
+  | "alias";
+
 export interface Modification {
   name: string;
   confidence: Confidence;
   /** Why we think it is modified: "subscript assignment", "inplace=True", ".fit() fits the estimator", … */
   reason: string;
+  /** The heuristic that found it (see ModificationRule). */
+  rule?: ModificationRule;
   span: Span;
   /** Set when the modification is through an alias: `X = df; X['a'] = 1` modifies `df` via `X`. */
   via?: string;

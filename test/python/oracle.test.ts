@@ -17,6 +17,8 @@ interface Sample {
   source: string;
   defines: string[];
   reads: string[];
+  /** `name:confidence` in order, when the sample states them. */
+  modifies?: string[];
   minMinor: number;
 }
 
@@ -36,7 +38,9 @@ function loadSamples(): Sample[] {
       if (defines === undefined || reads === undefined)
         throw new Error(`${file}: no '# defines:' / '# reads:' line`);
       const version = header(source, "python") ?? "3.8";
+      const modifies = header(source, "modifies");
       return {
+        ...(modifies === undefined ? {} : { modifies: modifies.split(/\s+/).filter(Boolean) }),
         file,
         source,
         defines: defines.split(/\s+/).filter(Boolean),
@@ -62,16 +66,19 @@ describe("samples: fledge's analysis matches the stated expectation", () => {
       expect(a.defines).toEqual(s.defines);
       expect(a.reads.map((r) => r.name).sort()).toEqual([...s.reads].sort());
       expect(a.diagnostics).toEqual([]);
+      if (s.modifies) expect(a.modifies.map((m) => `${m.name}:${m.confidence}`)).toEqual(s.modifies);
     });
   }
 });
 
 describe("samples: CPython (ast + symtable) agrees with fledge, 100%", () => {
-  // Group samples by the oldest Python that parses them; run each group in one oracle process.
+  // Every sample runs on every available CPython that can parse it (3.11, the project's venv, is required).
   const byMinor = new Map<number, Sample[]>();
-  for (const s of samples) {
-    const minor = Math.max(11, s.minMinor);
-    byMinor.set(minor, [...(byMinor.get(minor) ?? []), s]);
+  for (const minor of [8, 11, 12, 13]) {
+    byMinor.set(
+      minor,
+      samples.filter((s) => s.minMinor <= minor),
+    );
   }
   for (const [minor, group] of byMinor) {
     const python = minor === 11 ? venvPython() : pythonFor(minor);
