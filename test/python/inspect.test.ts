@@ -16,8 +16,18 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   const ctx: CliContext = {
     cwd: ROOT,
     env: {},
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
+    stdout: {
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+        return true;
+      },
+    },
     stdin: process.stdin,
     color: false,
     signal: new AbortController().signal,
