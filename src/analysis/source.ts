@@ -37,16 +37,20 @@ export interface ScannedSource {
   lineStarts: number[];
 }
 
+const SPECIAL = /["'#\n()[\]{}\\]/g;
+const ASSIGNED_MAGIC = /[A-Za-z_][\w, ]*=[ \t]*[!%]/y;
+
 export function scanPython(source: string): ScannedSource {
   const n = source.length;
-  const code = source.split("");
   const strings: StringLiteral[] = [];
   const comments: Comment[] = [];
   const magicLines: MagicLine[] = [];
   const lineStarts = [0];
-  for (let i = 0; i < n; i++) if (source[i] === "\n") lineStarts.push(i + 1);
+  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  // Ranges to blank, in increasing order; the blanked copy is built once at the end (no per-character arrays).
+  const blanks: [number, number][] = [];
   const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (code[k] !== "\n" && code[k] !== "\r") code[k] = " ";
+    if (to > from) blanks.push([from, to]);
   };
   let i = 0;
   let atLineStart = true;
@@ -57,9 +61,21 @@ export function scanPython(source: string): ScannedSource {
       // An IPython line: `%magic`, `!cmd`, or `x = !cmd` (the `!` after an assignment).
       let j = i;
       while (j < n && (source[j] === " " || source[j] === "\t")) j++;
-      const lineEnd = source.indexOf("\n", j) === -1 ? n : source.indexOf("\n", j);
-      const text = source.slice(j, lineEnd);
-      if (/^(%|!)/.test(text) || /^[A-Za-z_][\w, ]*=\s*[!%]/.test(text)) {
+      const c = source[j];
+      let magic = c === "%" || c === "!";
+      if (!magic && c !== undefined && /[A-Za-z_]/.test(c)) {
+        ASSIGNED_MAGIC.lastIndex = j;
+        magic = ASSIGNED_MAGIC.test(source);
+        if (magic) {
+          // The match must not cross a line end.
+          const nl = source.indexOf("\n", j);
+          magic = nl === -1 || ASSIGNED_MAGIC.lastIndex <= nl;
+        }
+      }
+      if (magic) {
+        const nl = source.indexOf("\n", j);
+        const lineEnd = nl === -1 ? n : nl;
+        const text = source.slice(j, lineEnd);
         magicLines.push({ text: text.replace(/\r$/, ""), start: j, line: lineIndex(lineStarts, j) + 1 });
         blank(j, lineEnd);
         i = lineEnd;
@@ -111,9 +127,19 @@ export function scanPython(source: string): ScannedSource {
       i += 2;
       continue;
     }
-    i++;
+    // Jump over ordinary characters to the next one that matters.
+    SPECIAL.lastIndex = i + 1;
+    const next = SPECIAL.exec(source);
+    i = next ? next.index : n;
   }
-  return { source, code: code.join(""), strings, comments, magicLines, lineStarts };
+  let code = "";
+  let at = 0;
+  for (const [a, b] of blanks) {
+    code += source.slice(at, a) + source.slice(a, b).replace(/[^\r\n]/g, " ");
+    at = b;
+  }
+  code += source.slice(at);
+  return { source, code, strings, comments, magicLines, lineStarts };
 }
 
 function lineIndex(lineStarts: number[], offset: number): number {

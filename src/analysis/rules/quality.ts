@@ -69,6 +69,25 @@ function cellIsImportsOnly(info: CodeCellInfo): boolean {
   return stmts.every((s) => IMPORT_TYPES.has(s.type) || s.magic !== undefined);
 }
 
+/** Per notebook: for each code cell, why it blocks moving a later import above it (computed once). */
+const cellBlockers = new WeakMap<CheckContext, Map<number, string>>();
+
+function blockersOf(ctx: CheckContext): Map<number, string> {
+  let map = cellBlockers.get(ctx);
+  if (map) return map;
+  map = new Map();
+  for (const c of ctx.code) {
+    if (IMPORT_ENVIRONMENT_RE.test(c.scanned.code))
+      map.set(c.index, `${cellLabel(ctx, c.index)} changes the import environment`);
+    else if (c.scanned.magicLines.some((m) => IMPORT_MAGIC_RE.test(m.text)))
+      map.set(c.index, `${cellLabel(ctx, c.index)} installs or runs code first`);
+    else if (c.analysis?.opaque)
+      map.set(c.index, `${cellLabel(ctx, c.index)} is opaque (star import, %run or exec)`);
+  }
+  cellBlockers.set(ctx, map);
+  return map;
+}
+
 /** Why moving an import to the top is unsafe, or undefined when it is safe. */
 export function importMoveBlocker(
   ctx: CheckContext,
@@ -78,26 +97,17 @@ export function importMoveBlocker(
   if (!isTopLevelImport(info, imp)) return "it is inside a block";
   if (!importOwnsLines(info, imp)) return "it shares its line with other code";
   if (imp.star) return "a star import above other cells could hide their names";
-  for (const c of ctx.code) {
-    if (c.index > info.index) break;
-    const textAbove =
-      c.index === info.index
-        ? c.scanned.code.slice(0, offsetOf(c, imp.span.line, imp.span.column))
-        : c.scanned.code;
-    if (IMPORT_ENVIRONMENT_RE.test(textAbove))
-      return `${cellLabel(ctx, c.index)} changes the import environment`;
-    const magics =
-      c.index === info.index
-        ? c.scanned.magicLines.filter((m) => m.line < imp.span.line)
-        : c.scanned.magicLines;
-    if (magics.some((m) => IMPORT_MAGIC_RE.test(m.text)))
-      return `${cellLabel(ctx, c.index)} installs or runs code first`;
-    if (c.index === info.index) break;
-    if (c.analysis?.opaque) return `${cellLabel(ctx, c.index)} is opaque (star import, %run or exec)`;
-    for (const b of imp.binds) {
-      if ((ctx.graph.chains[b] ?? []).some((l) => l.cell === c.index))
-        return `${cellLabel(ctx, c.index)} also binds \`${b}\``;
-    }
+  // The import's own cell, above the import.
+  const before = info.scanned.code.slice(0, offsetOf(info, imp.span.line, imp.span.column));
+  if (IMPORT_ENVIRONMENT_RE.test(before))
+    return `${cellLabel(ctx, info.index)} changes the import environment first`;
+  if (info.scanned.magicLines.some((m) => m.line < imp.span.line && IMPORT_MAGIC_RE.test(m.text))) {
+    return `${cellLabel(ctx, info.index)} installs or runs code first`;
+  }
+  for (const [cell, reason] of blockersOf(ctx)) if (cell < info.index) return reason;
+  for (const b of imp.binds) {
+    const other = (ctx.graph.chains[b] ?? []).find((l) => l.cell < info.index);
+    if (other) return `${cellLabel(ctx, other.cell)} also binds \`${b}\``;
   }
   return undefined;
 }

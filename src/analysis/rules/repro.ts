@@ -134,6 +134,7 @@ function findSeeds(ctx: CheckContext, a: Aliases): { cell: number; offset: numbe
     pats.push(["random", new RegExp(`(?<![\\w.])(?:${a.stdRandom.map(esc).join("|")})\\.seed\\s*\\(`, "g")]);
   const out: { cell: number; offset: number; kind: SeedKind }[] = [];
   for (const c of ctx.code) {
+    if (!c.scanned.code.includes("seed")) continue;
     for (const [kind, re] of pats) {
       for (const m of c.scanned.code.matchAll(re)) out.push({ cell: c.index, offset: m.index, kind });
     }
@@ -181,9 +182,18 @@ export function checkRandomness(ctx: CheckContext): void {
         )
       : null;
 
+  const skWords = [...a.sklearnNames, ...skQualified];
   for (const c of ctx.code) {
     const code = c.scanned.code;
-    for (const re of [npCall, npBare]) {
+    // Cheap pre-checks: most cells draw no random numbers at all.
+    if (!code.includes("(")) continue;
+    const mayRandom =
+      code.includes("random") ||
+      npFrom.some((n) => code.includes(n)) ||
+      stdFrom.some((n) => code.includes(n));
+    const maySk = skCall !== null && skWords.some((n) => code.includes(n));
+    if (!mayRandom && !maySk && !code.includes("default_rng") && !code.includes("RandomState")) continue;
+    for (const re of mayRandom ? [npCall, npBare] : []) {
       if (!re) continue;
       for (const m of code.matchAll(re)) {
         if (seededBefore("numpy", c.index, m.index)) continue;
@@ -207,7 +217,7 @@ export function checkRandomness(ctx: CheckContext): void {
         `pass a seed: ${m[1]}(42)`,
       );
     }
-    for (const re of [stdCall, stdBare]) {
+    for (const re of mayRandom ? [stdCall, stdBare] : []) {
       if (!re) continue;
       for (const m of code.matchAll(re)) {
         if (seededBefore("random", c.index, m.index)) continue;
@@ -220,7 +230,7 @@ export function checkRandomness(ctx: CheckContext): void {
         );
       }
     }
-    if (skCall) {
+    if (skCall && maySk) {
       for (const m of code.matchAll(skCall)) {
         const name = (m[1] ?? m[2])!;
         const args = callArguments(code, m.index + m[0].length - 1);

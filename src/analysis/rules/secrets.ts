@@ -92,9 +92,10 @@ const MAX_SCAN = 200_000;
 export function findSecrets(input: string): SecretHit[] {
   const text = input.length > MAX_SCAN ? input.slice(0, MAX_SCAN) : input;
   const hits: SecretHit[] = [];
-  const lower = text.toLowerCase();
+  let lower: string | undefined;
   for (const p of PATTERNS) {
-    const hay = p.anyCase ? lower : text;
+    if (p.anyCase && lower === undefined) lower = text.toLowerCase();
+    const hay = p.anyCase ? lower! : text;
     if (!p.hint.some((h) => hay.includes(p.anyCase ? h.toLowerCase() : h))) continue;
     for (const m of text.matchAll(p.re)) {
       const secret = m[p.group] ?? m[0];
