@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Kernel, startKernel } from "../../src/kernel/index.js";
 import { venvPython } from "../helpers/env.js";
-import { isGone } from "./procs.js";
+import { isGone, watchdogs } from "./procs.js";
 
 // One kernel for the tests that leave it usable; tests that kill or hang a kernel start their own.
 let kernel: Kernel;
@@ -12,8 +12,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const pid = kernel.pid;
+  const watchdog = watchdogs(pid);
+  if (process.platform === "linux") expect(watchdog).toHaveLength(1);
   await kernel.shutdown();
-  expect(await isGone(pid)).toBe(true);
+  expect(await isGone([pid, ...watchdog])).toBe(true);
 });
 
 describe("execute", () => {

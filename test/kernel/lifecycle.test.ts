@@ -3,13 +3,13 @@
  * crash of fledge, the kernel and the processes it started are gone — checked by process id.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startKernel } from "../../src/kernel/index.js";
 import { ROOT, venvPython } from "../helpers/env.js";
 import { writeNotebook } from "./notebooks.js";
-import { groupMembers, isAlive, isGone } from "./procs.js";
+import { groupMembers, isAlive, isGone, watchdogs } from "./procs.js";
 
 const posix = process.platform !== "win32";
 
@@ -33,22 +33,6 @@ async function waitForFile(path: string, ms = 30_000): Promise<string> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${path}`);
-}
-
-function watchdogsOf(parentPid: number): number[] {
-  if (process.platform !== "linux") return [];
-  const out: number[] = [];
-  for (const e of readdirSync("/proc")) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${e}/cmdline`, "utf8").split("\0");
-      if (cmd.includes("fledge-watchdog") && cmd.includes(String(parentPid)) && isAlive(Number(e)))
-        out.push(Number(e));
-    } catch {
-      // gone
-    }
-  }
-  return out;
 }
 
 function spawnFledge(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { output: () => string } {
@@ -92,7 +76,7 @@ describe.skipIf(!posix)("no process outlives fledge", () => {
       expect(code, child.output()).toBe(3);
       expect(await isGone([kernelPid, sleepPid], 5000)).toBe(true);
       expect(groupMembers(kernelPid)).toEqual([]);
-      expect(watchdogsOf(child.pid!)).toEqual([]);
+      expect(watchdogs(child.pid!)).toEqual([]);
       expect(child.output()).toMatch(/interrupted/);
       const out = JSON.parse(readFileSync(nbPath.replace(/\.ipynb$/, ".executed.ipynb"), "utf8"));
       expect(out.cells[0].execution_count).toBe(1);
@@ -110,7 +94,7 @@ describe.skipIf(!posix)("no process outlives fledge", () => {
     expect((await done).signal).toBe("SIGKILL");
     expect(await isGone([kernelPid, sleepPid], 8000)).toBe(true);
     expect(groupMembers(kernelPid)).toEqual([]);
-    expect(await isGone(watchdogsOf(child.pid!), 3000)).toBe(true);
+    expect(await isGone(watchdogs(child.pid!), 3000)).toBe(true);
   }, 60_000);
 
   it("a crash of the program using the kernel (uncaught exception) takes the kernel down with it", async () => {

@@ -43,3 +43,21 @@ export function groupMembers(pgid: number): number[] {
   }
   return out;
 }
+
+/** Live fledge watchdog processes (`/bin/sh -c … fledge-watchdog <parent> <kernel>`) matching `pid` (Linux only). */
+export function watchdogs(pid: number): number[] {
+  if (process.platform !== "linux") return [];
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (cmd.includes("fledge-watchdog") && cmd.includes(String(pid)) && isAlive(Number(entry))) {
+        out.push(Number(entry));
+      }
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
