@@ -11,6 +11,7 @@ import type { Notebook } from "../notebook/types.js";
 import { analyzeNotebook, initPython } from "../python/index.js";
 import type { NotebookAnalysis } from "../python/types.js";
 import { renderMermaid } from "../render/mermaid.js";
+import type { InstalledDistribution } from "./lock.js";
 import { type GeneratedProject, generateProject, initGenerate } from "./project.js";
 
 export interface ExtractOptions {
@@ -21,10 +22,22 @@ export interface ExtractOptions {
   packageName?: string;
   stubs?: boolean;
   copyData?: boolean;
-  /** Installed versions from the notebook's kernel (distribution → version). */
-  versions?: Record<string, string>;
-  /** requirements.lock lines from the notebook's kernel. */
-  lock?: string[];
+  /** Distributions installed where the notebook runs (read in its kernel). */
+  installed?: InstalledDistribution[];
+  /** Types recorded in a real run (see verify/), by map step name and value name. */
+  recordedHints?: Map<string, Map<string, { text: string; imports: string[] }>>;
+}
+
+export interface Analysed {
+  analysis: NotebookAnalysis;
+  map: WorkflowMap;
+}
+
+/** The analysis and workflow map of a notebook (initExtract() must have completed). */
+export function analyseForExtract(nb: Notebook): Analysed {
+  const analysis = analyzeNotebook(nb);
+  const graph = buildDataflow(analysis);
+  return { analysis, map: buildWorkflowMap(nb, analysis, graph) };
 }
 
 export interface Extraction extends GeneratedProject {
@@ -47,10 +60,8 @@ export function projectRelative(outDir: string, target: string): string {
 }
 
 /** Everything `fledge extract` writes, computed (initExtract() must have completed). */
-export function extractProject(nb: Notebook, options: ExtractOptions): Extraction {
-  const analysis = analyzeNotebook(nb);
-  const graph = buildDataflow(analysis);
-  const map = buildWorkflowMap(nb, analysis, graph);
+export function extractProject(nb: Notebook, options: ExtractOptions, analysed?: Analysed): Extraction {
+  const { analysis, map } = analysed ?? analyseForExtract(nb);
   const nbDir = dirname(options.notebookPath);
   const notebookRelPath = projectRelative(options.outDir, options.notebookPath);
   let mermaid = "";
@@ -71,8 +82,8 @@ export function extractProject(nb: Notebook, options: ExtractOptions): Extractio
       stubs: options.stubs ?? false,
       mermaid,
       fileExists: (p) => existsSync(isAbsolute(p) ? p : resolve(nbDir, p)),
-      ...(options.versions ? { versions: options.versions } : {}),
-      ...(options.lock ? { lock: options.lock } : {}),
+      ...(options.installed ? { installed: options.installed } : {}),
+      ...(options.recordedHints ? { recordedHints: options.recordedHints } : {}),
     },
   });
   return { ...project, analysis, map };

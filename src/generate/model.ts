@@ -43,6 +43,8 @@ export interface ParamModel {
   /** data: a path read from the data location; output: a path written under the outputs location. */
   role: ParamRole;
   kind: string;
+  /** The literal as the notebook wrote it ("3.0"), when it came from one. */
+  literal?: string;
   /** Comment for params.yaml (where it came from). */
   comment: string;
 }

@@ -17,6 +17,7 @@ import type { Notebook } from "../notebook/types.js";
 import type { CellAnalysis, NotebookAnalysis, StatementRecord } from "../python/types.js";
 import { type HelperDef, helperClosure, indexHelpers, isDefinition, isImport } from "./helpers.js";
 import { hintContext, hintFor, hintForValue } from "./hints.js";
+import type { InstalledDistribution } from "./lock.js";
 import type {
   ArgModel,
   ExtractFinding,
@@ -27,7 +28,7 @@ import type {
   StepModel,
 } from "./model.js";
 import { humanize, packageNameFor, projectNameFor, snakeCase } from "./naming.js";
-import { type RewriteContext, rewriteHelper, rewriteStatement } from "./rewrite.js";
+import { type RewriteContext, renameIdentifiers, rewriteHelper, rewriteStatement } from "./rewrite.js";
 import {
   lineStartOffsets,
   nonPythonCellMagic,
@@ -55,9 +56,10 @@ export interface PlanOptions {
   mermaid?: string;
   /** Does a path (relative to the notebook's folder, or absolute) exist? Decides data vs output paths. */
   fileExists?: (path: string) => boolean;
-  /** Installed versions by distribution (from a kernel); lower bounds are used without. */
-  versions?: Record<string, string>;
-  lock?: string[];
+  /** Distributions installed where the notebook ran (from its kernel); lower bounds are used without. */
+  installed?: InstalledDistribution[];
+  /** Types recorded in a real run: map step name → value name → annotation (text and the imports it needs). */
+  recordedHints?: Map<string, Map<string, { text: string; imports: string[] }>>;
 }
 
 const WRITE_HINT =
@@ -123,6 +125,15 @@ export function planProject(input: PlanInput): ProjectModel {
 
   // --- helpers
   const helpers = indexHelpers(analysis, importBound, findings);
+
+  // --- notebook constants: `WINDOW = 6`, assigned once, whose literal the map made a parameter, is that
+  // parameter wherever it is used (steps and helpers take `window`, not a value handed along by the step
+  // that happened to define it).
+  const constants = findConstants();
+  const renames = new Map([...constants].map(([name, c]) => [name, c.param.name]));
+  const constantByParam = new Map([...constants].map(([name, c]) => [c.param.name, name]));
+  const constArg = new Map<string, ArgModel>();
+  for (const h of helpers.values()) h.params = [...new Set(h.params.map((n) => renames.get(n) ?? n))].sort();
   const helperArgs = new Map<string, string[]>([...helpers.values()].map((h) => [h.name, h.params]));
   const rewriteCtx: RewriteContext = { helperArgs, printToLogging: true };
 
@@ -202,10 +213,13 @@ export function planProject(input: PlanInput): ProjectModel {
           };
           unresolvedParams.set(name, p);
           params.push(p);
+          const later = works.slice(k + 1).find((x) => x.produces.has(name));
           findings.push({
             code: "unresolved-name",
             severity: "warning",
-            message: `\`${name}\` is read by step ${w.model.name} but no earlier step defines it; it became the parameter \`${name}\` in params.yaml (TODO: set it)`,
+            message: later
+              ? `\`${name}\` is read by step ${w.model.name} but defined only below, in step ${later.model.name}: the notebook runs out of order (\`fledge check --fix\` reorders it); for now it is the parameter \`${name}\` in params.yaml (TODO)`
+              : `\`${name}\` is read by step ${w.model.name} but no earlier step defines it; it became the parameter \`${name}\` in params.yaml (TODO: set it)`,
             step: w.model.name,
             todo: true,
           });
@@ -328,8 +342,7 @@ export function planProject(input: PlanInput): ProjectModel {
     dataFiles: [...dataFiles].sort(),
     findings,
     stubs: options.stubs ?? false,
-    pinned: options.versions !== undefined,
-    ...(options.lock ? { lock: options.lock } : {}),
+    pinned: options.installed !== undefined,
     mermaid: options.mermaid ?? "",
   };
   return model;
@@ -383,6 +396,20 @@ export function planProject(input: PlanInput): ProjectModel {
       if (nonPythonCellMagic(cell)) continue;
       if (isImport(record.type)) continue;
       const src = notebookSource(notebook, ref.cell);
+      const constant = [...constants.entries()].find(([, c]) => c.key === `${ref.cell}:${ref.statement}`);
+      if (constant) {
+        const [cname, c] = constant;
+        const starts = lineStartOffsets(normalizeNewlines(src));
+        const norm = normalizeNewlines(src);
+        const text = norm.slice(
+          offsetAt(starts, norm, record.span.line, 1),
+          offsetAt(starts, norm, record.span.endLine + 1, 1),
+        );
+        const arg = paramArg(step, c.param, name, text, false);
+        constArg.set(cname, arg);
+        originals.push(text.trimEnd());
+        continue;
+      }
       if (isDefinition(record.type)) {
         for (const d of record.defines) if (helpers.has(d)) work.helpersUsed.add(d);
         originals.push(sliceStatement(src, cell, ref.statement, name).source.raw);
@@ -418,7 +445,7 @@ export function planProject(input: PlanInput): ProjectModel {
       work.usesOs ||= outcome.usesOs;
       const rw = rewriteStatement(source.code, record, rewriteCtx);
       if (rw.dropped) continue;
-      let code = rw.code;
+      let code = renameIdentifiers(rw.code, renames);
       if (stepParamNames.size > 0) {
         const m = code.trim().match(/^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)$/);
         if (m && m[1] === m[2] && stepParamNames.has(m[1]!)) continue; // `test_size = test_size`
@@ -458,9 +485,16 @@ export function planProject(input: PlanInput): ProjectModel {
       // Reads from outside the step (names defined by earlier statements of the step are local).
       const reads = [...record.reads];
       for (const r of record.reads) for (const extra of helperArgs.get(r) ?? []) reads.push(extra);
-      for (const r of reads) {
+      for (const read of reads) {
+        const r = constantByParam.get(read) ?? read;
         if (helpers.has(r)) {
           work.helpersUsed.add(r);
+          continue;
+        }
+        const cArg = constArg.get(r);
+        if (cArg) {
+          if (!work.model.args.some((a) => a.name === cArg.name)) work.model.args.push(cArg);
+          stepParamNames.add(cArg.name);
           continue;
         }
         if (defined.has(r) || importBound.has(r) || stepParamNames.has(r) || work.needs.includes(r)) continue;
@@ -484,6 +518,38 @@ export function planProject(input: PlanInput): ProjectModel {
     work.model.body = bodyParts.join("\n");
     work.model.originalCode = originals.join("\n\n");
     return work;
+  }
+
+  function findConstants(): Map<string, { param: StepParameter; key: string }> {
+    const assigned = new Map<string, number>();
+    const names = new Set<string>();
+    for (const c of analysis.cells) {
+      for (const st of c.statements) {
+        for (const d of [...st.defines, ...st.modifies]) assigned.set(d, (assigned.get(d) ?? 0) + 1);
+        for (const n of [...st.defines, ...st.reads]) names.add(n);
+      }
+      for (const f of c.functions)
+        for (const g of f.globalWrites) assigned.set(g, (assigned.get(g) ?? 0) + 2);
+    }
+    const out = new Map<string, { param: StepParameter; key: string }>();
+    for (const step of map.steps) {
+      for (const ref of step.statements) {
+        const rec = cellsByIndex.get(ref.cell)?.statements[ref.statement];
+        const target = rec?.defines[0];
+        if (!rec || !target || rec.defines.length !== 1 || rec.span.line !== rec.span.endLine) continue;
+        if (assigned.get(target) !== 1) continue;
+        const line =
+          normalizeNewlines(notebookSource(notebook, ref.cell)).split("\n")[rec.span.line - 1] ?? "";
+        const m = line.match(/^([A-Za-z_]\w*)\s*=\s*(.+?)\s*(#.*)?$/);
+        if (!m || m[1] !== target) continue;
+        const param = step.parameters.find(
+          (p) => p.cell === ref.cell && p.span.line === rec.span.line && p.literal.trim() === m[2]!.trim(),
+        );
+        if (!param || param.name === target || names.has(param.name) || helpers.has(param.name)) continue;
+        out.set(target, { param, key: `${ref.cell}:${ref.statement}` });
+      }
+    }
+    return out;
   }
 
   function paramArg(
@@ -520,11 +586,17 @@ export function planProject(input: PlanInput): ProjectModel {
         value,
         role,
         kind: p.kind,
+        literal: p.literal,
         comment: `${p.kind} from cell ${p.cell + 1}${role === "data" ? " (relative to data_dir)" : role === "output" ? " (relative to outputs_dir)" : ""}`,
       });
     }
     paramKey.set(p, key);
-    const hint = role === "value" ? (hintFor(p.literal, hintCtx) ?? hintForValue(value)) : "str";
+    const hint =
+      role !== "value"
+        ? "str"
+        : Array.isArray(value)
+          ? hintForValue(value)
+          : (hintFor(p.literal, hintCtx) ?? hintForValue(value));
     const arg: ArgModel = { name: p.name, source: { kind: "param", param: key, role } };
     if (hint) arg.hint = hint;
     if (role === "value" && !Array.isArray(value) && value !== null) arg.defaultLiteral = p.literal;
@@ -560,7 +632,7 @@ export function planProject(input: PlanInput): ProjectModel {
   function helperModel(def: HelperDef): HelperModel {
     const cell = cellsByIndex.get(def.cell)!;
     const { source } = sliceStatement(notebookSource(notebook, def.cell), cell, def.statement, undefined);
-    const code = [...source.comments, source.code].join("\n");
+    const code = renameIdentifiers([...source.comments, source.code].join("\n"), renames);
     const rw = rewriteHelper(code, def.kind === "function" ? def.params : [], rewriteCtx);
     return { name: def.name, kind: def.kind, code: rw.code, addedParams: def.params };
   }

@@ -18,6 +18,7 @@ import { computeDependencies, renderLock, renderPyproject } from "./emit/pyproje
 import { renderReadme } from "./emit/readme.js";
 import { renderHelpersModule, renderStepModule } from "./emit/step.js";
 import { renderPipelineTest, renderStepTest } from "./emit/tests.js";
+import { lockLines, versionTable } from "./lock.js";
 import type { ExtractFinding, ProjectModel } from "./model.js";
 import { type PlanInput, planProject } from "./plan.js";
 import { ruffFile, ruffSettings } from "./ruff.js";
@@ -90,7 +91,13 @@ export function generateProject(input: GenerateInput): GeneratedProject {
   py("tests/test_pipeline.py", renderPipelineTest(model));
 
   const srcCode = python.filter((f) => f.path.startsWith("src/")).map((f) => f.content);
-  model.dependencies = computeDependencies(srcCode, model, input.options.versions);
+  const installed = input.options.installed;
+  model.dependencies = computeDependencies(srcCode, model, installed ? versionTable(installed) : undefined);
+  if (installed)
+    model.lock = lockLines(
+      model.dependencies.map((d) => d.name),
+      installed,
+    );
   if (!model.pinned) {
     model.findings.push({
       code: "no-kernel",

@@ -323,3 +323,24 @@ export function rewriteHelper(
     parsed.dispose();
   }
 }
+
+/** Rename variables (`WINDOW` → `window`), leaving attributes (`obj.WINDOW`), keyword names and strings alone. */
+export function renameIdentifiers(code: string, renames: Map<string, string>): string {
+  if (renames.size === 0) return code;
+  if (![...renames.keys()].some((k) => code.includes(k))) return code;
+  const parsed = parsePython(code);
+  try {
+    const edits: Edit[] = [];
+    for (const id of descendants(parsed.root, new Set(["identifier"]))) {
+      const to = renames.get(id.text);
+      if (!to) continue;
+      const parent = id.parent;
+      if (parent?.type === "attribute" && parent.childForFieldName("attribute")?.id === id.id) continue;
+      if (parent?.type === "keyword_argument" && parent.childForFieldName("name")?.id === id.id) continue;
+      edits.push({ from: id.startIndex, to: id.endIndex, text: to });
+    }
+    return applyEdits(code, edits);
+  } finally {
+    parsed.dispose();
+  }
+}

@@ -82,20 +82,44 @@ const SESSION_MAGICS = new Set([
 /** Cell magics whose body is Python and stays (the timing or capture is dropped). */
 export const PYTHON_BODY_CELL_MAGICS = new Set(["time", "timeit", "capture", "prun", "memit", "skip"]);
 
-const SHELL_META = /[|&;<>()$`{}*?~[\]\\"']/;
+const SHELL_META = /[|&;<>()$`{}*?~[\]\\]/;
+
+/** POSIX-like word splitting with single and double quotes (no expansions: callers rule those out). */
+export function splitWords(cmd: string): string[] | undefined {
+  const words: string[] = [];
+  let cur = "";
+  let inWord = false;
+  let quote: string | undefined;
+  for (const c of cmd) {
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else cur += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) return undefined;
+  if (inWord) words.push(cur);
+  return words;
+}
 
 /** `!cmd args` (or `%sx`, `%system`) → a subprocess.run call. `assigned` captures stdout lines like IPython's SList. */
 export function shellToPython(command: string, assigned: string | undefined): string {
   const cmd = command.trim();
-  const needsShell = SHELL_META.test(cmd);
+  const words = SHELL_META.test(cmd) ? undefined : splitWords(cmd);
+  const needsShell = words === undefined;
   const interpolated = /\{[^}]*\}|\$[A-Za-z_]/.test(cmd);
   let argExpr: string;
-  if (!needsShell) {
-    argExpr = `[${cmd
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((w) => JSON.stringify(w))
-      .join(", ")}]`;
+  if (words) {
+    argExpr = `[${words.map((w) => JSON.stringify(w)).join(", ")}]`;
   } else if (interpolated) {
     // IPython expands {expr} and $name from the Python namespace: an f-string does the same.
     const body = cmd
@@ -143,7 +167,8 @@ export function rewriteMagicLine(
   const original = lineText.trim();
   if (magic.kind === "help") return out;
   if (magic.kind === "shell" || (magic.kind === "line-magic" && ["sx", "system"].includes(magic.name))) {
-    const command = magic.kind === "shell" ? `${magic.name} ${magic.args}`.trim() : magic.args;
+    // For `!` lines `args` is the whole command; `%sx cmd` / `%system cmd` give the command as args too.
+    const command = magic.args.trim() || magic.name;
     if (
       ["pip", "pip3", "conda", "mamba", "uv"].includes(magic.name) ||
       /^(python -m )?pip3? /.test(command)
@@ -267,6 +292,21 @@ export function sliceStatement(
     usesOs: false,
   };
   const lines = code.split("\n");
+  const own = record.magic !== undefined ? analysis.magics[record.magic] : undefined;
+  if (own?.kind === "cell-magic") {
+    // The `%%time` line itself (masked to `pass`): the body's statements carry the code.
+    const empty: MagicOutcome = {
+      lines: [],
+      findings: [],
+      requirements: [],
+      usesSubprocess: false,
+      usesOs: false,
+    };
+    return {
+      source: { cell: analysis.cellIndex, index, record, code: "", comments: [], offset: from, raw },
+      outcome: empty,
+    };
+  }
   const magics = analysis.magics.filter(
     (m) => m.kind !== "cell-magic" && m.span.line >= startLine && m.span.line <= span.endLine,
   );

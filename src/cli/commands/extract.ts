@@ -1,15 +1,303 @@
-import { FledgeError } from "../../errors.js";
-import type { Command } from "../command.js";
+/**
+ * `fledge extract <notebook> -o <dir>`: write a production Python project from a notebook (issue 7).
+ * This file does the I/O around the pure generator (src/generate/): reading the notebook, the kernel that
+ * reads the environment's versions (and records a run with --record), writing files, git.
+ */
+import { execFile } from "node:child_process";
+import { stat } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import { promisify } from "node:util";
+import { type ExitCode, FledgeError } from "../../errors.js";
+import type { ExtractFinding } from "../../generate/model.js";
+import type { CliContext, Command, ParsedArgs } from "../command.js";
+import { version } from "../main.js";
 
-// Placeholder registered so the CLI surface is complete; the issue that owns `extract` replaces this file.
+const run = promisify(execFile);
+
+/** Findings `--strict` refuses to extract with. */
+const STRICT_CODES = new Set(["unresolved-name", "run-magic", "star-import", "exec", "unparsable-statement"]);
+/** Data files larger than this are referenced, not copied, even with --copy-data. */
+const COPY_LIMIT = 20 * 1024 * 1024;
+
 export const command: Command = {
   name: "extract",
-  summary: "not available yet",
-  usage: "extract",
-  help: [],
-  examples: [],
-  options: {},
-  async run() {
-    throw new FledgeError("E_USAGE", "`fledge extract` is not available in this build yet.");
+  summary: "write a production Python project from a notebook",
+  usage: "extract <notebook> -o <dir> [options]",
+  help: [
+    ["-o, --output DIR", "the project folder to write (created; refused if non-empty and not fledge's)"],
+    ["--name PKG", "the Python package name (default: from the notebook's file name)"],
+    ["--stubs", "function signatures, docstrings and the original cells as comments, to fill in"],
+    ["--dry-run", "list the files that would be written, write nothing"],
+    ["--force", "write into a non-empty folder fledge did not create (existing files are never overwritten)"],
+    ["--copy-data", "copy the notebook's (small) data files into data/ instead of referencing them"],
+    ["--strict", "refuse when something cannot be resolved (undefined names, %run, star imports, exec)"],
+    ["--no-git", "do not create a git repository with a first commit"],
+    [
+      "--no-kernel",
+      "do not start the notebook's kernel (no version pins, no requirements.lock, no recording)",
+    ],
+    ["--record / --no-record", "run the notebook to record values for tests and type hints (default: off)"],
+    ["--python PATH", "the Python of the notebook's environment (default: the notebook's kernelspec)"],
+  ],
+  examples: [
+    "fledge extract analysis.ipynb -o churn/",
+    "fledge extract analysis.ipynb -o churn/ --stubs --dry-run",
+  ],
+  options: {
+    output: { type: "string", short: "o" },
+    name: { type: "string" },
+    stubs: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    force: { type: "boolean" },
+    "copy-data": { type: "boolean" },
+    strict: { type: "boolean" },
+    "no-git": { type: "boolean" },
+    "no-kernel": { type: "boolean" },
+    record: { type: "boolean" },
+    "no-record": { type: "boolean" },
+    python: { type: "string" },
   },
+  run: extract,
 };
+
+function describe(f: ExtractFinding): string {
+  const where = [
+    f.cell !== undefined ? `cell ${f.cell + 1}` : "",
+    f.line !== undefined ? `line ${f.line}` : "",
+    f.step ? `step ${f.step}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return `${f.severity}${where ? ` (${where})` : ""}: ${f.message}`;
+}
+
+async function insideGitRepo(dir: string): Promise<boolean> {
+  let probe = dir;
+  // The folder may not exist yet: ask git from its nearest existing parent.
+  for (;;) {
+    try {
+      await stat(probe);
+      break;
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return false;
+      probe = parent;
+    }
+  }
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: probe });
+    return stdout.trim() === "true";
+  } catch {
+    return false;
+  }
+}
+
+async function gitInit(dir: string, notebook: string): Promise<string> {
+  await run("git", ["init", "-q"], { cwd: dir });
+  await run("git", ["add", "-A"], { cwd: dir });
+  let identity: string[] = [];
+  try {
+    await run("git", ["config", "user.email"], { cwd: dir });
+  } catch {
+    identity = ["-c", "user.name=fledge", "-c", "user.email=fledge@localhost"];
+  }
+  await run("git", [...identity, "commit", "-q", "-m", `Extract the pipeline of ${notebook} with fledge`], {
+    cwd: dir,
+  });
+  return "created a git repository with a first commit";
+}
+
+async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
+  const v = args.values;
+  const [notebookArg, ...extra] = args.positionals;
+  if (!notebookArg)
+    throw new FledgeError("E_USAGE", "missing the notebook to extract", {
+      hint: "fledge extract analysis.ipynb -o project/",
+    });
+  if (extra.length > 0)
+    throw new FledgeError("E_USAGE", `one notebook at a time (got also: ${extra.join(", ")})`);
+  if (typeof v.output !== "string" || v.output === "")
+    throw new FledgeError("E_USAGE", "missing -o/--output: the project folder to write", {
+      hint: `fledge extract ${notebookArg} -o my_project/`,
+    });
+  if (v.record && v["no-record"])
+    throw new FledgeError("E_USAGE", "--record and --no-record contradict each other");
+  const notebookPath = resolve(ctx.cwd, notebookArg);
+  const outDir = resolve(ctx.cwd, v.output);
+  const out = (s: string) => ctx.stdout.write(`${s}\n`);
+  const err = (s: string) => ctx.stderr.write(`${s}\n`);
+
+  const { readNotebookFile, requirePythonKernel } = await import("../../notebook/index.js");
+  const loaded = await readNotebookFile(notebookPath);
+  requirePythonKernel(loaded.notebook, notebookPath);
+  const gen = await import("../../generate/index.js");
+  await gen.initExtract();
+  const analysed = gen.analyseForExtract(loaded.notebook);
+
+  // The notebook's environment: versions for pins and the lock (and a recorded run with --record).
+  let installed: import("../../generate/lock.js").InstalledDistribution[] | undefined;
+  let recordedHints: Map<string, Map<string, { text: string; imports: string[] }>> | undefined;
+  let session: import("../../verify/session.js").RecordSession | undefined;
+  const kernelRequest = {
+    ...(typeof v.python === "string" ? { python: v.python } : {}),
+    name: loaded.notebook.metadata.kernelspec?.name,
+    language: loaded.notebook.metadata.kernelspec?.language ?? loaded.notebook.metadata.language_info?.name,
+    env: ctx.env,
+  };
+  try {
+    if (v.record && !v["no-kernel"]) {
+      const { startRecording } = await import("../../verify/session.js");
+      err("fledge: running the notebook in a fresh kernel to record values…");
+      session = await startRecording({
+        notebookPath,
+        nb: loaded.notebook,
+        analysis: analysed.analysis,
+        map: analysed.map,
+        kernel: kernelRequest,
+        signal: ctx.signal,
+      });
+      if (session.recording.failure)
+        err(`fledge: warning: the notebook failed while recording; no recorded tests.`);
+      recordedHints = session.hints();
+      installed = gen.parseInstalled(await session.kernel.evaluateJson(gen.INSTALLED_DISTRIBUTIONS_EXPR));
+    } else if (!v["no-kernel"]) {
+      installed = await readInstalled(kernelRequest, dirname(notebookPath), ctx, err);
+    }
+
+    const extraction = gen.extractProject(
+      loaded.notebook,
+      {
+        notebookPath,
+        outDir,
+        ...(typeof v.name === "string" ? { packageName: v.name } : {}),
+        stubs: Boolean(v.stubs),
+        copyData: Boolean(v["copy-data"]),
+        ...(installed ? { installed } : {}),
+        ...(recordedHints ? { recordedHints } : {}),
+      },
+      analysed,
+    );
+    const blocking = extraction.findings.filter((f) => STRICT_CODES.has(f.code));
+    if (v.strict && blocking.length > 0) {
+      for (const f of blocking) err(`  ${describe(f)}`);
+      throw new FledgeError(
+        "E_INPUT",
+        `${blocking.length} thing(s) in the notebook cannot be resolved (--strict)`,
+        {
+          location: { file: notebookPath },
+          hint: "Fix them in the notebook, or extract without --strict to get explicit parameters and TODOs.",
+        },
+      );
+    }
+    let files = extraction.files;
+    let fixtureCopies: { path: string; source: string }[] = [];
+    if (session && !v.stubs) {
+      const done = await session.finish(extraction.model, files);
+      files = done.files;
+      fixtureCopies = done.fixtures;
+    }
+
+    const copies: typeof extraction.copies = [];
+    for (const c of extraction.copies) {
+      const size = (await stat(resolve(dirname(notebookPath), c.from)).catch(() => undefined))?.size;
+      if (size === undefined) err(`fledge: warning: data file ${c.from} not found; not copied`);
+      else if (size > COPY_LIMIT)
+        err(`fledge: warning: ${c.from} is ${(size / 1e6).toFixed(0)} MB; referenced, not copied`);
+      else copies.push(c);
+    }
+    const model = extraction.model;
+    const plan = await gen.planWrites(
+      outDir,
+      files,
+      copies,
+      {
+        fledgeVersion: version(),
+        package: model.packageName,
+        notebook: model.notebookRelPath,
+        dataDir: model.dataDir,
+        outputsDir: model.outputsDir,
+      },
+      { force: Boolean(v.force), notebookDir: dirname(notebookPath) },
+    );
+    const rel = relative(ctx.cwd, outDir) || ".";
+    out(
+      `fledge extract: ${notebookArg} → ${rel}/ (package ${model.packageName}, ${model.steps.length} steps${v.stubs ? ", stubs" : ""})`,
+    );
+    const verb = v["dry-run"]
+      ? {
+          create: "would create",
+          update: "would update",
+          unchanged: "unchanged",
+          "kept-edited": "would keep",
+        }
+      : { create: "created", update: "updated", unchanged: "unchanged", "kept-edited": "kept" };
+    for (const w of plan.writes) {
+      if (w.action === "unchanged" && !v["dry-run"]) continue;
+      const note =
+        w.action === "kept-edited" ? ` (edited since fledge wrote it; new version in ${w.path}.new)` : "";
+      out(`  ${verb[w.action].padEnd(12)} ${w.path}${note}`);
+    }
+    for (const c of plan.copies)
+      out(
+        `  ${(v["dry-run"] ? "would copy" : "copied").padEnd(12)} ${c.to}${c.action === "exists" ? " (already there)" : ""}`,
+      );
+    for (const f of fixtureCopies)
+      out(`  ${(v["dry-run"] ? "would create" : "created").padEnd(12)} ${f.path}`);
+    for (const o of plan.obsolete)
+      out(`  ${"obsolete".padEnd(12)} ${o} (no longer generated; left in place)`);
+    const shown = extraction.findings.filter((f) => f.severity !== "info" || f.todo);
+    if (shown.length > 0) {
+      out(`${shown.length} finding(s) (also listed in README.md):`);
+      for (const f of shown) out(`  ${describe(f)}`);
+    }
+    if (!installed && !v["no-kernel"])
+      err("fledge: warning: no kernel: dependency versions are lower bounds, no requirements.lock");
+    if (v["dry-run"]) return 0;
+
+    await gen.applyWrites(plan, dirname(notebookPath));
+    if (fixtureCopies.length > 0) {
+      const { copyFile, mkdir } = await import("node:fs/promises");
+      for (const f of fixtureCopies) {
+        const target = resolve(outDir, ...f.path.split("/"));
+        await mkdir(dirname(target), { recursive: true });
+        await copyFile(f.source, target);
+      }
+    }
+    if (!v["no-git"] && !(await insideGitRepo(outDir))) {
+      try {
+        out(`  ${await gitInit(outDir, model.notebookName)}`);
+      } catch (e) {
+        err(
+          `fledge: warning: git init failed (${(e as Error).message.split("\n")[0]}); the project is written without a repository`,
+        );
+      }
+    }
+    out(`Next: cd ${rel} && pip install -e '.[dev]' && python -m ${model.packageName} && pytest`);
+    return 0;
+  } finally {
+    await session?.close();
+  }
+}
+
+/** Start the notebook's kernel only to read importlib.metadata; undefined (with a warning) when none starts. */
+async function readInstalled(
+  request: import("../../kernel/index.js").KernelRequest,
+  cwd: string,
+  ctx: CliContext,
+  err: (s: string) => void,
+): Promise<import("../../generate/lock.js").InstalledDistribution[] | undefined> {
+  const { startKernel } = await import("../../kernel/index.js");
+  const gen = await import("../../generate/index.js");
+  let kernel: Awaited<ReturnType<typeof startKernel>> | undefined;
+  try {
+    kernel = await startKernel(request, { cwd, signal: ctx.signal, startTimeoutMs: 30_000 });
+    return gen.parseInstalled(
+      await kernel.evaluateJson(gen.INSTALLED_DISTRIBUTIONS_EXPR, { timeoutMs: 30_000 }),
+    );
+  } catch (e) {
+    err(`fledge: warning: could not read the notebook environment's versions: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    await kernel?.shutdown();
+  }
+}

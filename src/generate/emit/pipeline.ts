@@ -32,6 +32,14 @@ export function defaultParams(model: ProjectModel): Record<string, unknown> {
   return out;
 }
 
+/** The Python literal for a parameter's default value (the notebook's literal for numbers: `3.0` stays a float). */
+export function paramLiteral(model: ProjectModel, key: string, value: unknown): string {
+  const p = model.params.find((q) => q.name === key);
+  if (p?.literal && typeof value === "number" && /^-?[\d.]+(e-?\d+)?$/i.test(p.literal.trim()))
+    return p.literal.trim();
+  return pyLiteral(value);
+}
+
 export function renderPipeline(model: ProjectModel): string {
   const pkg = model.packageName;
   const out: string[] = [
@@ -54,7 +62,8 @@ export function renderPipeline(model: ProjectModel): string {
   out.push("", "logger = logging.getLogger(__name__)", "");
   out.push("#: The parameters found in the notebook; params.yaml holds the same values.");
   out.push("DEFAULT_PARAMS: dict[str, Any] = {");
-  for (const [k, v] of Object.entries(defaultParams(model))) out.push(`    ${pyString(k)}: ${pyLiteral(v)},`);
+  for (const [k, v] of Object.entries(defaultParams(model)))
+    out.push(`    ${pyString(k)}: ${paramLiteral(model, k, v)},`);
   out.push("}", "");
   const unresolved = model.params.filter((p) => p.kind === "unresolved").map((p) => p.name);
   if (unresolved.length > 0) {
@@ -206,7 +215,14 @@ export function renderParamsYaml(model: ProjectModel): string {
     `outputs_dir: ${yamlScalar(model.outputsDir)}`,
   ];
   for (const p of model.params) {
-    lines.push(`# ${p.comment}`, `${p.name}: ${yamlScalar(p.value)}`);
+    // Keep a float a float: `3.0` stays `3.0` (YAML would read `3` back as an int).
+    const text =
+      typeof p.value === "number" &&
+      p.literal &&
+      /^-?\d+\.\d*(e-?\d+)?$|^-?\d+e-?\d+$/i.test(p.literal.trim())
+        ? p.literal.trim()
+        : yamlScalar(p.value);
+    lines.push(`# ${p.comment}`, `${p.name}: ${text}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -54,7 +54,7 @@ export function stepDocstring(step: StepModel, model: ProjectModel): string {
             : a.source.role === "output"
               ? " (a path under `outputs_dir`)"
               : "";
-        const nbValue = p ? ` Notebook value: ${pyLiteral(p.value)}.` : "";
+        const nbValue = p ? ` Notebook value: ${p.literal?.trim() || pyLiteral(p.value)}.` : "";
         what = `Parameter \`${a.source.param}\` in params.yaml${where}.${p?.kind === "unresolved" ? " TODO: defined nowhere in the notebook." : nbValue}`;
       }
       lines.push(`    ${a.name}: ${docText(what)}`);

@@ -1,0 +1,36 @@
+"""Step 5 of the churn_classification pipeline: Evaluate."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import accuracy_score, f1_score
+
+logger = logging.getLogger(__name__)
+
+
+def evaluate_model(
+    model: RandomForestClassifier, X_test: pd.DataFrame, y_test: pd.Series
+) -> tuple[Any, float, float]:
+    """Evaluate.
+
+    Args:
+        model: `model` as returned by `train_model`.
+        X_test: `X_test` as returned by `train_model`.
+        y_test: `y_test` as returned by `train_model`.
+
+    Returns:
+        A tuple (predictions, accuracy, f1):
+            predictions: used by `save_results`.
+            accuracy.
+            f1.
+    """
+    predictions = model.predict(X_test)
+    accuracy = accuracy_score(y_test, predictions)
+    f1 = f1_score(y_test, predictions)
+    logger.info(f"accuracy: {accuracy:.3f}")
+    logger.info("f1: %s", round(f1, 3))
+    return predictions, accuracy, f1

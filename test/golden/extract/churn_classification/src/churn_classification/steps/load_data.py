@@ -1,0 +1,18 @@
+"""Step 1 of the churn_classification pipeline: Load the data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def load_data(customers_path: str) -> pd.DataFrame:
+    """Load the data.
+
+    Args:
+        customers_path: Parameter `customers_path` in params.yaml (a path under `data_dir`). Notebook value: "data/customers.csv".
+
+    Returns:
+        `df`: used by `clean_data`.
+    """
+    df = pd.read_csv(customers_path)
+    return df

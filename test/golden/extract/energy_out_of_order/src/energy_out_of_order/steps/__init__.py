@@ -1,0 +1,1 @@
+"""The steps of the energy_out_of_order pipeline, one module each, in the order `pipeline.run` calls them."""

@@ -1,0 +1,1 @@
+"""The steps of the sales_report pipeline, one module each, in the order `pipeline.run` calls them."""
