@@ -54,20 +54,33 @@ def _argument(arg):
     return value
 
 
-def run_step(index, module, function, args, returns):
-    """Call one step with the values earlier steps returned; fingerprints of what it returned."""
+def run_step(index, module, function, args, returns, files=()):
+    """Call one step with the values earlier steps returned; fingerprints of what it returned and wrote.
+
+    ``files`` lists ``[label, path relative to the outputs folder]`` of the files the step writes.
+    """
     fn = getattr(importlib.import_module(module), function)
     kwargs = {a["name"]: _argument(a) for a in args}
     _state["copies"][index] = copy.deepcopy(kwargs)
     result = fn(**kwargs)
     values = _fixtures().split_result(result, returns)
     _state["values"].update(values)
-    return {name: _record().fingerprint(v) for name, v in values.items()}
+    out = {name: _record().fingerprint(v) for name, v in values.items()}
+    for label, rel in files:
+        out[label] = _record().fingerprint_file(
+            os.path.join(_state["outputs_dir"], rel)
+        )
+    return out
 
 
-def rerun_step(index, module, function, returns):
+def rerun_step(index, module, function, returns, files=()):
     """Call a step again on deep copies of the inputs of its first call (the run's values are untouched)."""
     fn = getattr(importlib.import_module(module), function)
     kwargs = copy.deepcopy(_state["copies"][index])
     values = _fixtures().split_result(fn(**kwargs), returns)
-    return {name: _record().fingerprint(v) for name, v in values.items()}
+    out = {name: _record().fingerprint(v) for name, v in values.items()}
+    for label, rel in files:
+        out[label] = _record().fingerprint_file(
+            os.path.join(_state["outputs_dir"], rel)
+        )
+    return out

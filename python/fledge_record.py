@@ -480,6 +480,33 @@ def fingerprint_names(names, namespace=None):
     return out
 
 
+def fingerprint_file(path):
+    """Fingerprint of a file a step wrote: tables and JSON by content, anything else by its bytes."""
+    if not os.path.exists(path):
+        return {"type": "?", "kind": "missing", "why": f"{path} was not written"}
+    lower = path.lower()
+    try:
+        import pandas as pd
+    except ImportError:
+        pd = None
+    try:
+        if pd is not None and lower.endswith((".csv", ".tsv")):
+            return fingerprint(
+                pd.read_csv(path, sep="\t" if lower.endswith(".tsv") else ",")
+            )
+        if pd is not None and lower.endswith(".parquet"):
+            return fingerprint(pd.read_parquet(path))
+        if lower.endswith(".json"):
+            with open(path, encoding="utf-8") as f:
+                return fingerprint(json.load(f))
+    except Exception:  # noqa: BLE001, S110 - fall back to the bytes
+        pass
+    with open(path, "rb") as f:
+        data = f.read()
+    # Equal bytes prove equality; different bytes (a timestamp in a PDF, a pickle) prove nothing.
+    return {"type": "file", "kind": "weak", "sha256": _sha(data)}
+
+
 def user_names():
     """The user's own names (no IPython bookkeeping): to check that fledge leaves none behind."""
     hidden = {"In", "Out", "get_ipython", "exit", "quit", "open"}

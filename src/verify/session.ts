@@ -21,6 +21,7 @@ import type { NotebookAnalysis } from "../python/types.js";
 import { fixtureFiles, recordStepFixtures, withRecordedTests } from "./fixtures.js";
 import { type Annotation, type HintAliases, recordedHints } from "./hints.js";
 import { buildRecordingPlan } from "./plan.js";
+import { renderStepsFile, STEPS_FILE } from "./project.js";
 import { type FixtureOptions, installHelper, type Recording, recordRun } from "./record.js";
 import type { StepFixture } from "./tests-emitter.js";
 
@@ -64,9 +65,10 @@ export class RecordSession {
     model: ProjectModel,
     files: GeneratedFile[],
   ): Promise<{ files: GeneratedFile[]; steps: StepFixture[]; fixtures: { path: string; source: string }[] }> {
-    if (!this.fixturesDir || this.recording.failure) return { files, steps: [], fixtures: [] };
-    const steps = await recordStepFixtures(this.kernel, model, files, this.fixturesDir, this.recording);
-    const merged = withRecordedTests(model, files, steps, this.recording);
+    const withSteps = [...files.filter((f) => f.path !== STEPS_FILE), renderStepsFile(model)];
+    if (!this.fixturesDir || this.recording.failure) return { files: withSteps, steps: [], fixtures: [] };
+    const steps = await recordStepFixtures(this.kernel, model, withSteps, this.fixturesDir, this.recording);
+    const merged = withRecordedTests(model, withSteps, steps, this.recording);
     const used = new Set(steps.filter((s) => !s.skipped).map((s) => s.step));
     const fixtures = (await fixtureFiles(this.fixturesDir))
       .filter((rel) => used.has(rel.split("/")[0] as string))

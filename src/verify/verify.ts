@@ -17,7 +17,6 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { FledgeError } from "../errors.js";
 import { defaultParams } from "../generate/emit/pipeline.js";
-import type { ProjectModel, StepModel } from "../generate/model.js";
 import { planProject } from "../generate/plan.js";
 import { initGenerate } from "../generate/project.js";
 import { readManifest } from "../generate/writer.js";
@@ -30,6 +29,7 @@ import type { Notebook } from "../notebook/types.js";
 import { analyzeNotebook, initPython } from "../python/index.js";
 import { compareFingerprints } from "./compare.js";
 import { buildRecordingPlan } from "./plan.js";
+import { STEPS_FILE, type StepsFile, stepsFileOf, type VerifyStep } from "./project.js";
 import { type CellFailure, helperCall, installHelper, type Recording, recordRun } from "./record.js";
 import { DEFAULT_TOLERANCE, type Difference, type Fingerprint, type Tolerance } from "./types.js";
 
@@ -77,7 +77,10 @@ interface ProjectContext {
   notebookPath: string;
   nb: Notebook;
   map: WorkflowMap;
-  model: ProjectModel;
+  packageName: string;
+  steps: VerifyStep[];
+  /** Parameter values the notebook used. */
+  params: Record<string, unknown>;
   dataDir: string;
   recordingPlan: ReturnType<typeof buildRecordingPlan>;
 }
@@ -110,24 +113,52 @@ export async function loadProject(projectDir: string): Promise<ProjectContext> {
   await initGenerate();
   const analysis = analyzeNotebook(nb);
   const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
-  const notebookDir = dirname(notebookPath);
-  const model = planProject({
-    notebook: nb,
-    analysis,
-    map,
-    notebookRelPath: manifest.notebook,
-    dataDir: manifest.dataDir,
-    options: { packageName: manifest.package, fileExists: (p) => existsSync(resolve(notebookDir, p)) },
-  });
+  const saved = readStepsFile(dir);
+  let steps: VerifyStep[];
+  let params: Record<string, unknown>;
+  if (saved) {
+    steps = saved.steps;
+    params = saved.params;
+  } else {
+    // Older projects: derive the steps again from the notebook, as extraction did.
+    const notebookDir = dirname(notebookPath);
+    const model = planProject({
+      notebook: nb,
+      analysis,
+      map,
+      notebookRelPath: manifest.notebook,
+      dataDir: manifest.dataDir,
+      options: { packageName: manifest.package, fileExists: (p) => existsSync(resolve(notebookDir, p)) },
+    });
+    steps = stepsFileOf(model).steps;
+    params = defaultParams(model);
+  }
   return {
     projectDir: dir,
     notebookPath,
     nb,
     map,
-    model,
+    packageName: manifest.package,
+    steps,
+    params,
     dataDir: resolve(dir, manifest.dataDir),
     recordingPlan: buildRecordingPlan(nb, analysis, map),
   };
+}
+
+function readStepsFile(dir: string): StepsFile | undefined {
+  const file = join(dir, ...STEPS_FILE.split("/"));
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as StepsFile;
+    if (parsed.format !== 1 || !Array.isArray(parsed.steps)) throw new Error("unknown format");
+    return parsed;
+  } catch (err) {
+    throw new FledgeError("E_INPUT", `${STEPS_FILE} is not valid: ${(err as Error).message}`, {
+      location: { file },
+      hint: "Restore it from version control, or re-extract the project.",
+    });
+  }
 }
 
 /** Keys whose params.yaml value differs from the notebook's literal (verify uses the notebook's). */
@@ -183,7 +214,22 @@ async function randomnessFindings(nb: Notebook, file: string): Promise<Map<numbe
   return out;
 }
 
-async function runNotebookSide(ctx: ProjectContext, opts: VerifyOptions): Promise<Recording> {
+/** `[label, path relative to the outputs folder]` of the files a step writes (its output-path parameters). */
+function filesOf(step: VerifyStep, defaults: Record<string, unknown>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const a of step.args) {
+    if (a.source.kind !== "param" || a.source.role !== "output") continue;
+    const v = defaults[a.source.param];
+    if (typeof v === "string") out.push([`file ${v}`, v]);
+  }
+  return out;
+}
+
+async function runNotebookSide(
+  ctx: ProjectContext,
+  opts: VerifyOptions,
+  files: Map<string, [string, string][]>,
+): Promise<Recording> {
   const request: KernelRequest = {
     ...opts.kernel,
     name: ctx.nb.metadata.kernelspec?.name,
@@ -192,25 +238,39 @@ async function runNotebookSide(ctx: ProjectContext, opts: VerifyOptions): Promis
   const kernel = await startKernel(request, { cwd: dirname(ctx.notebookPath), signal: opts.signal });
   try {
     await installHelper(kernel);
-    return await recordRun(kernel, ctx.map, ctx.recordingPlan, {
+    const rec = await recordRun(kernel, ctx.map, ctx.recordingPlan, {
       cellTimeoutMs: opts.cellTimeoutMs,
       signal: opts.signal,
       onProgress: (done, total, cell) => opts.onProgress?.({ phase: "notebook", done, total, cell }),
     });
+    // The files the notebook wrote, as it left them (relative paths resolve against its folder).
+    for (const [step, list] of files) {
+      const target = rec.steps.find((s) => s.step === step);
+      for (const [label, rel] of list) {
+        const fp = await helperCall<Fingerprint>(kernel, "fingerprint_file", [
+          resolve(dirname(ctx.notebookPath), rel),
+        ]);
+        if (target) target.outputs[label] = fp;
+      }
+    }
+    return rec;
   } finally {
     await kernel.shutdown();
   }
 }
 
-function comparableAll(
+/** True when some output of `a` really differs from `b` (values not comparable do not count). */
+function anyDifference(
   a: Record<string, Fingerprint>,
   b: Record<string, Fingerprint>,
   tol: Tolerance,
 ): boolean {
-  return Object.keys(a).every((k) => {
+  return Object.keys(a).some((k) => {
     const x = a[k];
     const y = b[k];
-    return x !== undefined && y !== undefined && compareFingerprints(x, y, tol).equal;
+    if (x === undefined || y === undefined) return true;
+    const c = compareFingerprints(x, y, tol);
+    return c.comparable && !c.equal;
   });
 }
 
@@ -221,7 +281,7 @@ async function callStep(kernel: Kernel, fn: string, args: unknown[]): Promise<Re
 export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> {
   const ctx = await loadProject(opts.projectDir);
   const tol = opts.tolerance ?? DEFAULT_TOLERANCE;
-  const defaults = defaultParams(ctx.model);
+  const defaults = ctx.params;
   const report: VerifyReport = {
     project: ctx.projectDir,
     notebook: ctx.notebookPath,
@@ -231,7 +291,8 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
     notes: [...paramNotes(ctx, defaults), ...ctx.recordingPlan.notes],
   };
   const t0 = Date.now();
-  const rec = await runNotebookSide(ctx, opts);
+  const files = new Map(ctx.steps.map((s) => [s.name, filesOf(s, defaults)] as const));
+  const rec = await runNotebookSide(ctx, opts, files);
   report.notebookMs = Date.now() - t0;
   if (rec.failure) report.notebookFailure = rec.failure;
   const random = await randomnessFindings(ctx.nb, ctx.notebookPath);
@@ -251,10 +312,12 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
     );
     /** Output name → the not-comparable step it came from. */
     const tainted = new Map<string, string>();
-    const steps = ctx.model.steps;
+    const steps = ctx.steps;
     for (const [i, step] of steps.entries()) {
       opts.onProgress?.({ phase: "pipeline", done: i, total: steps.length, step: step.name });
-      const outputs = step.returns.map((r) => r.name);
+      const stepFiles = files.get(step.name) ?? [];
+      const returns = step.returns.map((r) => r.name);
+      const outputs = [...returns, ...stepFiles.map(([label]) => label)];
       const verdict: StepVerdict = { step: step.name, outputs, status: "equal" };
       report.steps.push(verdict);
       if (report.pipelineFailure) {
@@ -269,10 +332,11 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
       try {
         got = await callStep(kernel, "run_step", [
           i,
-          `${ctx.model.packageName}.steps.${step.module}`,
+          `${ctx.packageName}.steps.${step.module}`,
           step.name,
           step.args,
-          outputs,
+          returns,
+          stepFiles,
         ]);
       } catch (err) {
         if (!(err instanceof FledgeError) || err.code !== "E_USER_CODE") throw err;
@@ -291,6 +355,8 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
         tainted,
         random,
         notebookFailed: rec.failure,
+        returns,
+        files: stepFiles,
       });
     }
     opts.onProgress?.({ phase: "pipeline", done: steps.length, total: steps.length, step: "" });
@@ -310,11 +376,13 @@ interface JudgeContext {
   tainted: Map<string, string>;
   random: Map<number, string>;
   notebookFailed: CellFailure | undefined;
+  returns: string[];
+  files: [string, string][];
 }
 
 async function judgeStep(
   verdict: StepVerdict,
-  step: StepModel,
+  step: VerifyStep,
   got: Record<string, Fingerprint>,
   recorded: Record<string, Fingerprint> | undefined,
   j: JudgeContext,
@@ -343,13 +411,15 @@ async function judgeStep(
   if (first) {
     const again = await callStep(j.kernel, "rerun_step", [
       j.index,
-      `${j.ctx.model.packageName}.steps.${step.module}`,
+      `${j.ctx.packageName}.steps.${step.module}`,
       step.name,
-      verdict.outputs,
+      j.returns,
+      j.files,
     ]);
-    if (!comparableAll(got, again, j.tol)) {
+    if (anyDifference(got, again, j.tol)) {
       const finding = step.cells.map((c) => j.random.get(c)).find((f) => f !== undefined);
       verdict.status = "not-comparable";
+      verdict.difference = first;
       verdict.why = `random: two calls on the same inputs gave different ${first.name}${finding ? ` — ${finding}` : " (no seed pins it)"}`;
       for (const o of verdict.outputs) j.tainted.set(o, step.name);
       return;
