@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/cli/command.js";
@@ -208,5 +209,16 @@ describe("fledge run", () => {
     (r.c.stderr as { isTTY?: boolean }).isTTY = true;
     expect(await main(["run", nb], r.c), r.err()).toBe(0);
     expect(r.err()).toMatch(/\r\x1b\[K {2}\[1\/1\] cell 1 running/);
+  }, 60_000);
+
+  it("runs in the notebook's folder by default, or --cwd; -o - writes the notebook to stdout", async () => {
+    const nb = writeNotebook(["import os\nprint(os.getcwd())"]);
+    const { c, out, err } = ctx();
+    expect(await main(["run", nb, "-o", "-"], c), err()).toBe(0);
+    expect(JSON.parse(out()).cells[0].outputs[0].text.join("")).toBe(`${realpathSync(dirname(nb))}\n`);
+    const other = mkdtempSync(join(tmpdir(), "fledge-cwd-"));
+    const r = ctx();
+    expect(await main(["run", nb, "-o", "-", "--cwd", other], r.c), r.err()).toBe(0);
+    expect(JSON.parse(r.out()).cells[0].outputs[0].text.join("")).toBe(`${realpathSync(other)}\n`);
   }, 60_000);
 });
