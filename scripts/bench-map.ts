@@ -65,28 +65,50 @@ async function main() {
     }
   }
 
-  const totals: number[] = [];
+  // Invariants and counts, outside the timed runs.
   let steps = 0;
-  let violations: string[] = [];
+  const violations: string[] = [];
   const strategies = new Map<string, number>();
+  for (const { file, nb } of usable) {
+    const analysis = analyzeNotebook(nb);
+    const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
+    steps += map.steps.length;
+    strategies.set(map.strategy.kind, (strategies.get(map.strategy.kind) ?? 0) + 1);
+    for (const p of checkWorkflowMap(nb, analysis, map)) violations.push(`${relative(dir, file)}: ${p}`);
+  }
+
+  // Timed runs: read → analyse → dataflow → steps → text, per stage.
+  const totals: number[] = [];
+  const stages = {
+    read: [] as number[],
+    analyze: [] as number[],
+    dataflow: [] as number[],
+    steps: [] as number[],
+    text: [] as number[],
+  };
   for (let r = 0; r < runs; r++) {
+    const t = { read: 0, analyze: 0, dataflow: 0, steps: 0, text: 0 };
     const start = performance.now();
-    const v: string[] = [];
-    steps = 0;
-    strategies.clear();
     for (const { file } of usable) {
+      let mark = performance.now();
+      const lap = (k: keyof typeof t) => {
+        const now = performance.now();
+        t[k] += now - mark;
+        mark = now;
+      };
       const nb = (await readNotebookFile(file)).notebook;
+      lap("read");
       const analysis = analyzeNotebook(nb);
+      lap("analyze");
       const graph = buildDataflow(analysis);
+      lap("dataflow");
       const map = buildWorkflowMap(nb, analysis, graph);
+      lap("steps");
       renderText({ title: file, nb, analysis, map });
-      steps += map.steps.length;
-      strategies.set(map.strategy.kind, (strategies.get(map.strategy.kind) ?? 0) + 1);
-      if (r === 0)
-        for (const p of checkWorkflowMap(nb, analysis, map)) v.push(`${relative(dir, file)}: ${p}`);
+      lap("text");
     }
     totals.push(performance.now() - start);
-    if (r === 0) violations = v;
+    for (const k of Object.keys(t) as (keyof typeof t)[]) stages[k].push(t[k]);
   }
   console.log(
     `notebooks: ${files.length} found, ${usable.length} mapped, ${skipped.length} skipped (unreadable or not Python)`,
@@ -95,6 +117,11 @@ async function main() {
   console.log(`initPython: ${initMs.toFixed(0)} ms (once per process)`);
   console.log(
     `map (text), whole folder: median ${median(totals).toFixed(0)} ms over ${runs} runs [${totals.map((t) => t.toFixed(0)).join(", ")}] — target < 3000 ms`,
+  );
+  console.log(
+    `  by stage (medians): ${Object.entries(stages)
+      .map(([k, v]) => `${k} ${median(v).toFixed(0)} ms`)
+      .join(", ")}`,
   );
   console.log(
     `steps: ${steps} total, ${(steps / Math.max(1, usable.length)).toFixed(1)} per notebook; strategies ${JSON.stringify(Object.fromEntries(strategies))}`,

@@ -114,9 +114,12 @@ function kindOf(name: string, value: Value): StepParameter["kind"] {
 export type FoundParameter = StepParameter & { altName?: string };
 
 /** The parameters of one statement. */
-export function statementParameters(s: StatementInfo, cellSource: string): FoundParameter[] {
+export function statementParameters(
+  s: StatementInfo,
+  cellSource: string,
+  starts: number[] = lineStarts(cellSource),
+): FoundParameter[] {
   const out: FoundParameter[] = [];
-  const starts = lineStarts(cellSource);
   const t = s.tokens;
   const add = (name: string, from: number, to: number, kind?: StepParameter["kind"]) => {
     const lit = literalAt(t, from, to);

@@ -22,7 +22,7 @@ import {
   mergeShortSegments,
   type Segment,
 } from "./segment.js";
-import { collectStatements, type StatementInfo } from "./statements.js";
+import { collectStatements, lineStarts, type StatementInfo } from "./statements.js";
 import type { DataflowGraph, Step, StepParameter, WorkflowMap, WorkflowMapFinding } from "./types.js";
 
 /** User overrides read from a steps.yaml (see stepsfile.ts). */
@@ -174,8 +174,14 @@ export function buildWorkflowMap(
     for (const p of unplaced) stepOf.set(p.pos, 0);
   }
   // IPython lines (`%%time`, `!pip install`) go with the statements of their cell, else with the exploration.
+  const byCell = new Map<number, StatementInfo[]>();
+  for (const s of stmts) {
+    const list = byCell.get(s.ref.cell);
+    if (list) list.push(s);
+    else byCell.set(s.ref.cell, [s]);
+  }
   for (const m of pipeline.filter((s) => s.kind === "magic")) {
-    const sameCell = stmts.filter((t) => t.ref.cell === m.ref.cell && t.pos !== m.pos && stepOf.has(t.pos));
+    const sameCell = (byCell.get(m.ref.cell) ?? []).filter((t) => t.pos !== m.pos && stepOf.has(t.pos));
     const next = sameCell.find((t) => t.pos > m.pos) ?? sameCell[sameCell.length - 1];
     if (next) stepOf.set(m.pos, stepOf.get(next.pos)!);
   }
@@ -353,8 +359,22 @@ function stepParameters(
   taken: Map<string, string>,
 ): StepParameter[] {
   const out: StepParameter[] = [];
+  const startsByCell = new Map<number, number[]>();
   for (const s of members) {
-    for (const p of statementParameters(s, cells[s.ref.cell]?.source ?? "")) {
+    // Cheap pre-check: statements without a literal have no parameter.
+    if (
+      !s.tokens.some(
+        (t) => t.kind === "string" || t.kind === "number" || t.text === "True" || t.text === "False",
+      )
+    )
+      continue;
+    const source = cells[s.ref.cell]?.source ?? "";
+    let starts = startsByCell.get(s.ref.cell);
+    if (!starts) {
+      starts = lineStarts(source);
+      startsByCell.set(s.ref.cell, starts);
+    }
+    for (const p of statementParameters(s, source, starts)) {
       const local = out.find((q) => q.name === p.name && q.literal === p.literal);
       if (local) {
         local.alsoAt = [...(local.alsoAt ?? []), { cell: p.cell, span: p.span }];
