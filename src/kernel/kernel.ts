@@ -459,6 +459,17 @@ export async function startKernel(
   opts: StartOptions = {},
 ): Promise<Kernel> {
   const resolved: ResolvedKernel = "argv" in spec ? spec : resolveKernel(spec);
+  try {
+    return await startOnce(resolved, opts);
+  } catch (err) {
+    // A port chosen as free can be taken by another process before the kernel binds it: retry once.
+    if (err instanceof FledgeError && /Address already in use/i.test(err.message))
+      return startOnce(resolved, opts);
+    throw err;
+  }
+}
+
+async function startOnce(resolved: ResolvedKernel, opts: StartOptions): Promise<Kernel> {
   const cwd = opts.cwd ?? process.cwd();
   const info: ConnectionInfo = await newConnectionInfo(resolved.name);
   const file = writeConnectionFile(info);
