@@ -178,7 +178,12 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     }
   }
 
+  // The value of the cell's last bare expression is displayed, not dropped: no general-rule guess there.
+  const lastIndex = topLevel.length - 1;
+  const lastDisplays =
+    lastIndex >= 0 && statementDisplay(topLevel[lastIndex]!, tree, true, masked.masked) === "value";
   for (const e of modifyEvents) {
+    if (e.rule === "general" && lastDisplays && e.stmt === lastIndex) continue;
     if (RECEIVER_RULES.has(e.rule) && (walker.importBound.has(e.name) || MODULE_ALIASES.has(e.name)))
       continue;
     if (isAmbientName(e.name, builtins)) continue;

@@ -8,7 +8,9 @@
  *   `np.copyto(a, …)`-style functions that write their first argument, `out=a`, and chained targets
  *   (`df['a'][0] = 1`, which pandas may apply to a copy);
  * - possible: the general rule — a method call on a name whose result is dropped (`obj.do_something()` on its own
- *   line), except well-known read-only/display methods; names bound by imports (modules) are excluded later.
+ *   line; not the cell's last expression, whose value Jupyter displays), except well-known read-only/display
+ *   methods; names bound by imports (modules) are excluded later.
+ * ML state changes (`model.compile(…)`, `model.train()`, `optimizer.step()`, `load_state_dict`) are likely.
  */
 import { namedChildren as named, type SNode } from "./parser.js";
 import type { Confidence, ModificationRule } from "./types.js";
@@ -72,6 +74,23 @@ export const MUTATING_METHODS = new Set([
 ]);
 
 const FIT_METHODS = new Set(["fit", "partial_fit", "fit_transform", "fit_predict", "fit_resample"]);
+
+/** Methods of ML objects that change their state (Keras, PyTorch, scikit-learn, CatBoost, …). */
+const STATEFUL_METHODS = new Set([
+  "compile",
+  "build",
+  "train",
+  "eval",
+  "step",
+  "zero_grad",
+  "load_state_dict",
+  "load_weights",
+  "load_model",
+  "set_params",
+  "set_weights",
+  "reset_states",
+  "requires_grad_",
+]);
 
 /** Functions (by last attribute) that write into their first positional argument. */
 const WRITES_FIRST_ARG = new Set([
@@ -283,6 +302,13 @@ export function callModifications(c: CallInfo): ModificationGuess[] {
       confidence: "likely",
       reason: `.${methodName}() fits the estimator`,
       rule: "fit",
+    });
+  } else if (root && STATEFUL_METHODS.has(methodName)) {
+    out.push({
+      name: root.name,
+      confidence: "likely",
+      reason: `.${methodName}() changes the model's state`,
+      rule: "mutating-method",
     });
   } else if (WRITES_FIRST_ARG.has(methodName)) {
     const first = argNodes[0];
