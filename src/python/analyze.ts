@@ -212,6 +212,17 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
 
   const functions = functionRecords(walker, builtins);
   const indirectReads = lambdaReads(walker, builtins);
+  for (const m of masked.magics) {
+    for (const name of m.expands ?? []) {
+      if (
+        !defined.has(name) &&
+        !indirectReads.some((r) => r.name === name) &&
+        !isAmbientName(name, builtins)
+      ) {
+        indirectReads.push({ name, span: m.span });
+      }
+    }
+  }
 
   const statements: StatementRecord[] = topLevel.map((n, i) => {
     const rec: StatementRecord = {

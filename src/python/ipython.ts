@@ -137,6 +137,15 @@ function joinContinued(lines: string[], row: number, end: number, startCol: numb
     .join(" ");
 }
 
+/** `{name}`, `{name.attr}`, `{name[0]}` in a shell command or line magic (not `{{…}}`, IPython's escape). */
+const EXPANSION = /(?<!\{)\{\s*([A-Za-z_]\w*)\s*(?=[}.[])/gu;
+
+function expansions(args: string): string[] {
+  const names: string[] = [];
+  for (const m of args.matchAll(EXPANSION)) if (!names.includes(m[1]!)) names.push(m[1]!);
+  return names;
+}
+
 /** Split `name rest` of a magic after its `%`/`%%`. */
 function splitMagic(text: string): { name: string; args: string } {
   const m = /^(\S*)\s*([\s\S]*)$/u.exec(text)!;
@@ -173,6 +182,10 @@ export function maskIPython(source: string): MaskedCell {
   const st: ScanState = { quote: null, depth: 0, continued: false };
 
   const record = (magic: Magic, fromRow: number, toRow: number) => {
+    if (magic.kind === "shell" || magic.kind === "line-magic") {
+      const names = expansions(magic.args);
+      if (names.length > 0) magic.expands = names;
+    }
     magics.push(magic);
     for (let r = fromRow; r <= toRow; r++) magicRows.set(r, magics.length - 1);
   };

@@ -33,6 +33,12 @@ export interface Magic {
   span: Span;
   /** For cell magics: whether the body is Python that was analysed (%%time, %%capture) or not (%%bash …). */
   bodyIsPython?: boolean;
+  /**
+   * Python names IPython interpolates into a shell command or line magic with `{name}` / `{name.attr}` /
+   * `{name[…]}` (`!pip install {pkg}`). Also listed in the cell's `indirectReads`. `$name` is not tracked
+   * (indistinguishable from shell variables such as `$HOME`).
+   */
+  expands?: string[];
 }
 
 export type DiagnosticSeverity = "error" | "warning" | "info";
@@ -134,7 +140,8 @@ export interface CellAnalysis {
    * Global names read by anonymous lambdas the cell creates (`df.apply(lambda r: r * k)` reads `k`). Python only
    * reads them when the lambda is called — usually while the cell runs — so they are not in `reads` (which is
    * exact), but a consumer building dependencies should treat them as reads. Lambdas bound to a name
-   * (`f = lambda: k`) get a FunctionRecord instead.
+   * (`f = lambda: k`) get a FunctionRecord instead. Also the names a shell command or line magic interpolates
+   * (`!pip install {pkg}`, see Magic.expands).
    */
   indirectReads: NameRef[];
 }

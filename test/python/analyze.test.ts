@@ -55,6 +55,12 @@ describe("function and class records", () => {
     expect(a.indirectReads).toEqual([]);
   });
 
+  it("counts names interpolated into shell commands as indirect reads", () => {
+    const a = cell("pkg = 'pandas'\n!pip install {pkg} {extra}");
+    expect(a.indirectReads.map((r) => r.name)).toEqual(["extra"]);
+    expect(a.reads).toEqual([]);
+  });
+
   it("lists calls of the cell and reads of anonymous lambdas separately", () => {
     const a = cell("out = df.apply(lambda r: r * factor)\nresult = train(out)\nprint(len(out))");
     expect(a.calls).toEqual(["train"]);

@@ -87,6 +87,13 @@ describe("maskIPython", () => {
     expect(wf.cellMagic).toMatchObject({ name: "writefile", args: "out.py", bodyIsPython: false });
   });
 
+  it("records the Python names a command interpolates with {…}", () => {
+    const m = maskIPython(
+      '!pip install {pkg}=={ver}\n!awk "{print $1}" {{literal}} {path.name} $HOME\n%cd {dirs[0]}',
+    );
+    expect(m.magics.map((g) => g.expands)).toEqual([["pkg", "ver"], ["path"], ["dirs"]]);
+  });
+
   it("accepts CRLF and CR line breaks", () => {
     const m = maskIPython("!ls\r\nx = 1\ry = 2");
     expect(m.masked.split("\n")).toEqual([expect.stringMatching(/^pass/), "x = 1", "y = 2"]);
