@@ -40,7 +40,13 @@ export interface CheckContext {
     code: string,
     where: { cell?: number; span?: Span; output?: number },
     message: string,
-    extra?: { severity?: Severity; fix?: FindingFix; related?: Finding["related"]; excerpt?: string },
+    extra?: {
+      severity?: Severity;
+      fix?: FindingFix;
+      related?: Finding["related"];
+      excerpt?: string;
+      symbol?: string;
+    },
   ): void;
 }
 
@@ -105,6 +111,7 @@ export function createContext(
       if (extra.fix) f.fix = extra.fix;
       if (extra.related && extra.related.length > 0) f.related = extra.related;
       if (extra.excerpt !== undefined) f.excerpt = extra.excerpt;
+      if (extra.symbol !== undefined) f.symbol = extra.symbol;
       findings.push(f);
     },
   };

@@ -2,6 +2,13 @@
 export { type CheckOptions, type CheckResult, checkNotebook, compareFindings, runChecks } from "./check.js";
 export { type FledgeConfig, loadConfig, loadEnvironment } from "./config.js";
 export type { CheckEnvironment } from "./context.js";
+export {
+  compareWithRun,
+  type ExecutionSummary,
+  nameErrorSymbol,
+  predictedFailures,
+  type RunOutcome,
+} from "./execute.js";
 export { applyFixes, type FixResult, planReorder, type ReorderPlan } from "./fix.js";
 export { type SourceLineMap, sourceLineMap } from "./format/locate.js";
 export { type PrettyOptions, toPretty } from "./format/pretty.js";

@@ -38,6 +38,10 @@ export interface Finding {
   related?: { cell: number; message: string }[];
   /** For outputs: the offending output line, redacted (shown instead of a source code frame). */
   excerpt?: string;
+  /** The Python name the finding is about (use before definition, undefined name). */
+  symbol?: string;
+  /** With `--execute`: what running the notebook top to bottom said about this predicted failure. */
+  execution?: { verdict: "confirmed" | "refuted" | "not-reached"; detail: string };
 }
 
 export interface RuleInfo {

@@ -15,7 +15,7 @@ import type { CliContext } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { readNotebookFile } from "../../src/notebook/index.js";
 import { initPython } from "../../src/python/index.js";
-import { ROOT } from "../helpers/env.js";
+import { ROOT, venvPython } from "../helpers/env.js";
 
 const FIX = join(ROOT, "test", "fixtures", "notebooks", "check");
 let tmp: string;
@@ -266,5 +266,33 @@ describe("[tool.fledge] settings", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown key "selekt"');
     expect(r.stderr).toContain("pyproject.toml");
+  });
+});
+
+describe("fledge check --execute", () => {
+  it("runs the notebook in a fresh kernel and confirms the predicted NameError", async () => {
+    const r = await run([
+      join(FIX, "FL104-positive.ipynb"),
+      "--execute",
+      "--python",
+      venvPython(),
+      "--format",
+      "json",
+    ]);
+    const doc = JSON.parse(r.stdout);
+    const f = doc.files[0].findings.find((x: { code: string }) => x.code === "FL104");
+    expect(f.execution).toEqual({ verdict: "confirmed", detail: "NameError: name 'total' is not defined" });
+    expect(doc.files[0].execution).toContain("1 confirmed, 0 refuted");
+    expect(r.stderr).toContain("running the code of");
+  }, 120_000);
+
+  it("refutes nothing on a notebook that runs", async () => {
+    const r = await run([join(FIX, "FL104-negative.ipynb"), "--execute", "--python", venvPython()]);
+    expect(r.stdout).toContain("ran to the end without error; predicted failures: 0 confirmed");
+  }, 120_000);
+
+  it("needs --execute for --python", async () => {
+    const r = await run([join(FIX, "FL104-negative.ipynb"), "--python", "python3"]);
+    expect(r.code).toBe(2);
   });
 });

@@ -69,6 +69,11 @@ export function formatFinding(r: FileReport, f: Finding, c: ReturnType<typeof pa
   } else if (f.cell !== undefined && r.sources?.[f.cell] !== undefined) {
     out.push(...codeFrame(r.sources[f.cell]!, f, c).map((l) => `  ${l}`));
   }
+  if (f.execution) {
+    const style =
+      f.execution.verdict === "confirmed" ? "red" : f.execution.verdict === "refuted" ? "green" : "dim";
+    out.push(`   ${c("cyan", "=")} run: ${c(style, f.execution.verdict)}: ${f.execution.detail}`);
+  }
   for (const rel of f.related ?? [])
     out.push(`   ${c("cyan", "=")} note: cell ${rel.cell + 1}: ${rel.message}`);
   if (f.fix) {
@@ -128,6 +133,7 @@ export function toPretty(reports: FileReport[], options: PrettyOptions): string 
       }
       out.push(...formatFinding(r, f, c), "");
     }
+    if (r.execution) out.push(`${c("cyan", "run")}: ${r.path}: ${r.execution}`, "");
     if (r.fixes) {
       for (const a of r.fixes.applied) out.push(`${c("green", "fixed")}: ${r.path}: ${a}`);
       for (const s of r.fixes.suggested) out.push(`${c("cyan", "not fixed")}: ${r.path}: ${s}`);

@@ -16,6 +16,8 @@ export interface FileReport {
   lines?: SourceLineMap;
   /** The file could not be checked (not a notebook, not Python, unreadable). */
   error?: { message: string; hint?: string; line?: number; column?: number };
+  /** With --execute: how the top-to-bottom run went, in one line. */
+  execution?: string;
   /** What --fix did or suggests for this file. */
   fixes?: { applied: string[]; suggested: string[]; written?: string };
 }
@@ -85,6 +87,7 @@ export function toJson(reports: FileReport[], version: string): string {
       ...(r.error ? { error: r.error } : {}),
       findings: r.findings,
       ...(r.fixes ? { fixes: r.fixes } : {}),
+      ...(r.execution ? { execution: r.execution } : {}),
     })),
     summary: summarize(reports),
   };

@@ -108,6 +108,7 @@ function forwardReadRules(ctx: CheckContext): void {
         : `\`${f.name}\`${through} is used before it is defined: ${listText(others.map((d) => cellLabel(ctx, d)))} ` +
           `${others.length > 1 ? "define" : "defines"} it below; top to bottom this raises NameError`;
     ctx.report("FL104", { cell: f.cell, span: f.span }, message, {
+      symbol: f.name,
       related: others.map((d) => ({ cell: d, message: `\`${f.name}\` is defined here` })),
       fix:
         others.length > 0
@@ -173,6 +174,7 @@ function undefinedNameRule(ctx: CheckContext): void {
     }
     ctx.report("FL105", { cell: u.cell, span: u.span }, `\`${u.name}\`${through} is undefined: ${cause}`, {
       severity,
+      symbol: u.name,
     });
   }
 }

@@ -5,6 +5,7 @@ import {
   aggregateStats,
   applyFixes,
   type CheckEnvironment,
+  compareWithRun,
   countStats,
   explainRule,
   type FileReport,
@@ -151,6 +152,16 @@ export const command: Command = {
     ["--in-place", "with --fix: rewrite the notebook itself, keeping a backup <name>.ipynb.bak"],
     ["--stats", "print statistics over the notebooks (out-of-order counts, predicted failures, secrets, …)"],
     ["--explain CODE", "document a rule, with an example"],
+    [
+      "--execute",
+      "also RUN the notebook top to bottom in a fresh kernel and confirm or refute each predicted",
+    ],
+    ["", "failure (use before definition, undefined name); this runs your code"],
+    [
+      "--python PATH",
+      "with --execute: the Python (with ipykernel) to run; default $FLEDGE_PYTHON or the kernelspec",
+    ],
+    ["--cell-timeout SECONDS", "with --execute: limit for each cell (default 600)"],
     ["", "Settings: [tool.fledge] in the nearest pyproject.toml (select, ignore, fail-on, exclude)."],
     ["", "Suppress: `# fledge: ignore[FL104]` on a line, or the cell tag `fledge:ignore[FL104]`."],
     ["", "Folders are searched recursively for .ipynb files, honouring .gitignore."],
@@ -161,6 +172,7 @@ export const command: Command = {
     "fledge check analysis.ipynb --fix",
     "fledge check --explain FL104",
     "fledge check --stats notebooks/",
+    "fledge check analysis.ipynb --execute --python .venv/bin/python",
   ],
   options: {
     format: { type: "string" },
@@ -171,6 +183,9 @@ export const command: Command = {
     "in-place": { type: "boolean" },
     stats: { type: "boolean" },
     explain: { type: "string" },
+    execute: { type: "boolean" },
+    python: { type: "string" },
+    "cell-timeout": { type: "string" },
   },
   async run(args, ctx) {
     const explain = args.values.explain as string | undefined;
@@ -205,6 +220,15 @@ export const command: Command = {
     }
     if (args.values["in-place"] && !args.values.fix) {
       throw new FledgeError("E_USAGE", "--in-place only makes sense with --fix");
+    }
+    if (
+      (args.values.python !== undefined || args.values["cell-timeout"] !== undefined) &&
+      !args.values.execute
+    ) {
+      throw new FledgeError("E_USAGE", "--python and --cell-timeout only make sense with --execute");
+    }
+    if (args.values.execute && (args.values.fix || args.values.stats)) {
+      throw new FledgeError("E_USAGE", "--execute cannot be combined with --fix or --stats");
     }
     if (args.positionals.length === 0) {
       throw new FledgeError("E_USAGE", "no notebook given", {
@@ -318,6 +342,9 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
     }
     if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.failOn]))
       failing = true;
+    if (args.values.execute) {
+      report.execution = await executeOne(target.file, nb, result.findings, args, ctx, display);
+    }
     if (args.values.fix)
       report.fixes = await fixOne(target.file, nb, result, Boolean(args.values["in-place"]), display, env);
   }
@@ -336,6 +363,55 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   } else ctx.stdout.write(toPretty(reports, { color: ctx.color, table: targets.length > 1 }));
   if (unreadable > 0) return 2;
   return failing ? 1 : 0;
+}
+
+/** Run the notebook top to bottom in a fresh kernel and mark each predicted failure confirmed/refuted. */
+async function executeOne(
+  file: string,
+  nb: Parameters<typeof applyFixes>[0],
+  findings: Parameters<typeof compareWithRun>[0],
+  args: ParsedArgs,
+  ctx: CliContext,
+  display: (f: string) => string,
+): Promise<string> {
+  const raw = args.values["cell-timeout"];
+  const seconds = raw === undefined ? 600 : Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new FledgeError("E_USAGE", `--cell-timeout must be a positive number of seconds, not '${raw}'`);
+  }
+  // Loaded only here: plain `check` never starts a process or loads ZeroMQ.
+  const { kernelRequestFor, runNotebook } = await import("../../kernel/runner.js");
+  const { resolveKernel } = await import("../../kernel/kernelspec.js");
+  const spec = resolveKernel({
+    ...kernelRequestFor(nb),
+    python: typeof args.values.python === "string" ? args.values.python : undefined,
+    env: ctx.env,
+    cwd: ctx.cwd,
+  });
+  ctx.stderr.write(
+    `fledge check --execute: running the code of ${display(file)} top to bottom in a fresh kernel ` +
+      `(${spec.interpreter ?? spec.displayName})\n`,
+  );
+  const run = await runNotebook(nb, {
+    kernelSpec: spec,
+    cwd: dirname(file),
+    env: ctx.env,
+    cellTimeoutMs: seconds * 1000,
+    signal: ctx.signal,
+  });
+  const s = compareWithRun(findings, {
+    status: run.status,
+    failedCell: run.failedCell,
+    error: run.failure?.error,
+    completed: run.cells.filter((c) => c.result.status === "ok").map((c) => c.cell),
+  });
+  const err = run.failure?.error;
+  const how =
+    run.status === "ok"
+      ? "ran to the end without error"
+      : `stopped at cell ${(run.failedCell ?? 0) + 1}: ${err ? `${err.ename}: ${err.evalue}` : run.status}`;
+  const missed = s.missed ? `; its NameError for \`${s.missed.name}\` was not predicted` : "";
+  return `${how}; predicted failures: ${s.confirmed} confirmed, ${s.refuted} refuted, ${s.notReached} not reached${missed}`;
 }
 
 async function fixOne(
