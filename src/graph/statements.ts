@@ -345,6 +345,8 @@ function classifyMagic(ca: CellAnalysis, rec: StatementRecord): StatementKind | 
   if (rec.magic === undefined || rec.type !== "pass_statement") return undefined;
   const m = ca.magics[rec.magic];
   if (!m) return "magic";
+  // %%bash, %%writefile, %%sql…: not Python; reported and kept out of the steps (product policy).
+  if (m.kind === "cell-magic" && m.bodyIsPython === false) return "display";
   if (m.kind === "help") return "display";
   if (m.kind === "line-magic" && SESSION_MAGICS.has(m.name)) return "display";
   if (m.kind === "shell" && !["pip", "conda", "mamba", "uv", "apt", "apt-get"].includes(m.name))
@@ -430,6 +432,7 @@ export function helperClosure(
 /** Build the statement list of a notebook, in notebook order. */
 export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): StatementInfo[] {
   const fns = functionIndex(analysis);
+  const importBound = new Set(analysis.cells.flatMap((c) => c.imports.flatMap((i) => i.binds)));
   const out: StatementInfo[] = [];
   for (const ca of analysis.cells) {
     const cell = cells[ca.cellIndex];
@@ -453,6 +456,11 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       // Lambdas run while the statement runs: their global reads are the statement's (CellAnalysis.indirectReads).
       for (const r of ca.indirectReads ?? []) if (within(r.span, rec.span)) eff.add(r.name);
       if (kind !== "definition") for (const g of globals) if (!ownDefs.has(g)) eff.add(g);
+      // A function's body needs its imports where the function is written (not its data globals, which are
+      // inputs of the steps that call it).
+      if (kind === "definition")
+        for (const fn of ca.functions)
+          if (within(fn.span, rec.span)) for (const g of fn.globalReads) if (importBound.has(g)) eff.add(g);
       const info: StatementInfo = {
         ref: { cell: ca.cellIndex, statement: i },
         pos: out.length,

@@ -275,7 +275,20 @@ export function buildWorkflowMap(
     for (const [from, ns] of [...byFrom].sort((a, b) => a[0] - b[0]))
       edges!.push({ from: steps[from]!.name, to: steps[to]!.name, names: ns });
   });
-  for (const f of findings) f.step = steps[f.stepIndex!]!.name;
+  // Cells whose body is not Python (%%bash, %%writefile, %%sql): reported, never silently part of a step.
+  for (const ca of analysis.cells)
+    for (const m of ca.magics)
+      if (m.kind === "cell-magic" && m.bodyIsPython === false)
+        findings.push({
+          code: "non-python-cell",
+          severity: "warning",
+          step: "",
+          name: `%%${m.name}`,
+          cell: ca.cellIndex,
+          span: m.span,
+          message: `%%${m.name} cell: its body is not Python, so it is left out of the steps (it stays in the companion notebook); if the pipeline needs what it does, rewrite it in Python`,
+        });
+  for (const f of findings) if (f.stepIndex !== undefined) f.step = steps[f.stepIndex]!.name;
   for (const f of findings) delete f.stepIndex;
   return {
     steps,

@@ -118,10 +118,14 @@ export interface WorkflowMap {
   findings?: WorkflowMapFinding[];
 }
 
-/** A problem of the map, reported (never dropped): a step input nothing above provides. */
+/**
+ * A problem of the map, reported (never dropped): a step input nothing above provides, or a cell whose body is
+ * not Python (%%bash, %%writefile…) and so is left out of the steps.
+ */
 export interface WorkflowMapFinding {
-  code: "undefined-name" | "used-before-defined";
+  code: "undefined-name" | "used-before-defined" | "non-python-cell";
   severity: "warning";
+  /** The step concerned ("" for a non-Python cell, which belongs to no step). */
   step: string;
   /** Internal: index of the step while the map is built. */
   stepIndex?: number;

@@ -36,7 +36,7 @@ export function renderText(input: MapRenderInput): string {
   const only = explorationOnlyCells(input);
   if (only.size > 0) out.push(`exploration-only cells: ${[...only].map((c) => c + 1).join(", ")}`, "");
   for (const f of map.findings ?? [])
-    out.push(`warning: cell ${f.cell + 1}, line ${f.span.line}: ${f.step}: ${f.message}`);
+    out.push(`warning: cell ${f.cell + 1}, line ${f.span.line}: ${f.step ? `${f.step}: ` : ""}${f.message}`);
   for (const cycle of map.graph.cycles)
     out.push(`warning: cells ${cycle.map((c) => c + 1).join(" → ")} form a cycle (hidden state)`);
   while (out[out.length - 1] === "") out.pop();

@@ -259,3 +259,30 @@ describe("functions writing globals", () => {
     expect(map.exploration).not.toContainEqual({ cell: 2, statement: 0 });
   });
 });
+
+describe("non-Python cells and helper imports", () => {
+  it("a %%bash cell is left out of the steps with a finding", async () => {
+    const nb = notebookOf([
+      'import pandas as pd\ndf = pd.read_csv("in.csv")',
+      "%%bash\nls data/",
+      'df.to_csv("out.csv")',
+    ]);
+    const { map } = await mapNotebook(nb);
+    expect(map.exploration).toContainEqual({ cell: 1, statement: 0 });
+    expect(map.findings).toContainEqual(
+      expect.objectContaining({ code: "non-python-cell", name: "%%bash", cell: 1 }),
+    );
+  });
+
+  it("a helper's imports go with the helper's step even when nobody calls it", async () => {
+    const nb = notebookOf([
+      'import numpy as np\nimport pandas as pd\ndf = pd.read_csv("in.csv")',
+      "def log_scale(values):\n    return np.log1p(values)",
+      'df.to_csv("out.csv")',
+    ]);
+    const { map } = await mapNotebook(nb);
+    const withHelper = map.steps.find((s) => s.statements.some((r) => r.cell === 1))!;
+    expect(withHelper.importedNames).toContain("np");
+    expect(map.exploration).not.toContainEqual({ cell: 0, statement: 0 });
+  });
+});

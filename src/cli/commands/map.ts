@@ -132,7 +132,7 @@ export const command: Command = {
     if (format !== "text" || output) {
       for (const f of map.findings ?? [])
         ctx.stderr.write(
-          `fledge: warning: ${file}, cell ${f.cell + 1}, line ${f.span.line}: ${f.step}: ${f.message}\n`,
+          `fledge: warning: ${file}, cell ${f.cell + 1}, line ${f.span.line}: ${f.step ? `${f.step}: ` : ""}${f.message}\n`,
         );
     }
     return 0;
