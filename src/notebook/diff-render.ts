@@ -72,7 +72,8 @@ export function renderDiff(diff: NotebookDiff, options: RenderOptions): string {
       for (const line of h.lines) {
         if (line.startsWith("+")) out.push(paint("green", line));
         else if (line.startsWith("-")) out.push(paint("red", line));
-        else if (line.startsWith("\\")) continue; // "\ No newline at end of file": cells rarely end with one
+        else if (line.startsWith("\\"))
+          continue; // "\ No newline at end of file": cells rarely end with one
         else out.push(line);
       }
     }
