@@ -449,6 +449,28 @@ export function checkWorkflowMap(nb: Notebook, analysis: NotebookAnalysis, map: 
       }
     }
   }
+  // Cross-check with the dataflow graph's edges: the last statement of A writing a name on A → B is in a step
+  // no later than every step statement of B reading it.
+  for (const edge of map.graph.edges) {
+    if (edge.weak) continue;
+    for (const name of edge.names) {
+      const writers = stmts.filter(
+        (t) => t.ref.cell === edge.from && (t.defines.includes(name) || t.strongModifies.includes(name)),
+      );
+      const last = writers[writers.length - 1];
+      const wi = last && stepOfPos(last.pos);
+      if (wi === undefined) continue;
+      for (const r of stmts) {
+        if (r.ref.cell !== edge.to || !(r.effectiveReads.includes(name) || r.modifies.includes(name)))
+          continue;
+        const ri = stepOfPos(r.pos);
+        if (ri !== undefined && ri < wi)
+          problems.push(
+            `graph edge ${edge.from}→${edge.to} (${name}): read in step ${map.steps[ri]!.name}, written in the later step ${map.steps[wi]!.name}`,
+          );
+      }
+    }
+  }
   map.steps.forEach((step, i) => {
     const earlierOutputs = new Set(map.steps.slice(0, i).flatMap((s) => s.outputs));
     const params = new Set(step.parameters.map((p) => p.name));
