@@ -58,8 +58,12 @@ export function generateProject(input: GenerateInput): GeneratedProject {
   const model = planProject(input);
   const copies: CopyData[] = [];
   if (input.copyData && model.dataFiles.length > 0) {
-    for (const f of model.dataFiles) copies.push({ from: f, to: `data/${f.replace(/^(\.\.\/)+/, "")}` });
-    model.dataDir = "data";
+    // Files the notebook read from data/… keep their relative paths (data_dir becomes the project itself);
+    // anything else goes under data/.
+    const inData = model.dataFiles.every((f) => f.startsWith("data/"));
+    for (const f of model.dataFiles)
+      copies.push({ from: f, to: inData ? f : `data/${f.replace(/^(\.\.\/)+/, "")}` });
+    model.dataDir = inData ? "." : "data";
   }
   const pkg = model.packageName;
   const settings = ruffSettings(pkg, model.pythonVersion);

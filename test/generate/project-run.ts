@@ -14,11 +14,17 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { applyFixes, runChecks } from "../../src/analysis/index.js";
 import type { Extraction } from "../../src/generate/index.js";
 import { applyWrites, extractProject, initExtract, planWrites } from "../../src/generate/index.js";
 import { readNotebookFile } from "../../src/notebook/index.js";
 import type { Notebook } from "../../src/notebook/types.js";
 import { ROOT, venvPython } from "../helpers/env.js";
+
+/** `fledge check --fix` on a notebook: the out-of-order fixture is extracted after it. */
+export function fixOrder(nb: Notebook): Notebook {
+  return applyFixes(nb, runChecks(nb)).notebook;
+}
 
 export const FIXTURES = join(ROOT, "test", "fixtures", "notebooks", "extract");
 export const GOLDEN = join(ROOT, "test", "golden", "extract");

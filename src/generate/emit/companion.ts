@@ -46,11 +46,23 @@ export function renderCompanion(
     ].join("\n"),
   );
 
-  const owner = new Map<string, string>();
-  for (const s of map.steps) for (const r of s.statements) owner.set(`${r.cell}:${r.statement}`, s.name);
-  const stepByMapName = new Map(model.steps.map((s) => [s.mapName, s]));
-  const emitted = new Set<string>();
+  // A statement moved into the package when a step owns it; imports stay (the exploration needs them).
   const byCell = new Map(analysis.cells.map((c) => [c.cellIndex, c]));
+  const isImport = (cell: number, i: number) =>
+    /^(import_statement|import_from_statement|future_import_statement)$/.test(
+      byCell.get(cell)?.statements[i]?.type ?? "",
+    );
+  const isDef = (cell: number, i: number) => /definition$/.test(byCell.get(cell)?.statements[i]?.type ?? "");
+  const owner = new Map<string, string>();
+  const anchor = new Map<string, number>(); // step → the cell where its call goes (its first real statement)
+  for (const s of map.steps) {
+    for (const r of s.statements) {
+      if (isImport(r.cell, r.statement)) continue;
+      owner.set(`${r.cell}:${r.statement}`, s.name);
+      if (!isDef(r.cell, r.statement) && !anchor.has(s.name)) anchor.set(s.name, r.cell);
+    }
+  }
+  const stepByMapName = new Map(model.steps.map((s) => [s.mapName, s]));
 
   notebook.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code") {
@@ -59,18 +71,16 @@ export function renderCompanion(
     }
     const ca = byCell.get(index);
     const owned = ca ? ca.statements.map((_, i) => owner.get(`${index}:${i}`)) : [];
-    if (!ca || owned.every((o) => o === undefined)) {
+    const calls = map.steps.filter((s) => anchor.get(s.name) === index);
+    if (!ca || (owned.every((o) => o === undefined) && calls.length === 0)) {
       code(cell.source);
       return;
     }
-    for (const stepName of owned) {
-      if (!stepName || emitted.has(stepName)) continue;
-      emitted.add(stepName);
-      const step = stepByMapName.get(stepName);
-      if (!step) continue;
-      code(`from ${pkg}.steps.${step.module} import ${step.name}\n\n${stepCall(step)}`);
+    for (const s of calls) {
+      const step = stepByMapName.get(s.name);
+      if (step) code(`from ${pkg}.steps.${step.module} import ${step.name}\n\n${stepCall(step)}`);
     }
-    // Keep what did not move into the package (exploration, imports, definitions).
+    // Keep what did not move into the package (exploration, imports).
     const src = normalizeNewlines(cell.source);
     const starts = lineStartOffsets(src);
     const kept: string[] = [];

@@ -1,0 +1,1 @@
+"""The steps of the churn_classification pipeline, one module each, in the order `pipeline.run` calls them."""
