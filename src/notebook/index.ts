@@ -11,6 +11,7 @@ export {
 } from "./diff.js";
 export { type RenderOptions, renderDiff, renderNotebookText } from "./diff-render.js";
 export { fileError, readTextFile, writeFileAtomic } from "./fs.js";
+export { addCellIds } from "./ids.js";
 export { formatNumber, JsonNumber, JsonSyntaxError, numberValue, parseJson, serializeJson } from "./json.js";
 export {
   isPercentPath,

@@ -62,6 +62,42 @@ describe.skipIf(!corpus)("shared corpus", () => {
     expect(failures).toEqual([]);
   });
 
+  it("flags nbformat's own invalid test notebooks and accepts its valid ones", () => {
+    const dir = join(corpus!, "jupyter__nbformat");
+    const check = (name: string) => {
+      const file = join(dir, name);
+      const { notebook, warnings } = parseNotebook(readFileSync(file, "utf8"), file);
+      return { problems: validateNotebook(notebook), warnings };
+    };
+    const invalid: [string, RegExp][] = [
+      ["tests__invalid.ipynb", /cells\[2\]\.cell_type: expected "code", "markdown" or "raw"/],
+      ["tests__invalid_cell_id.ipynb", /cells\[0\]\.id: expected 1–64 characters/],
+      ["tests__invalid_unique_cell_id.ipynb", /cells\[1\]\.id: cell id "dup" is already used by cells\[0\]/],
+      [
+        "tests__v4_5_invalid_metadata.ipynb",
+        /cells\[0\]\.metadata\.name: expected a string, found the number 12345/,
+      ],
+      ["tests__v4_5_no_cell_id.ipynb", /cells\[0\]: missing required field 'id'/],
+    ];
+    for (const [name, expected] of invalid) {
+      if (!existsSync(join(dir, name))) continue;
+      const { problems } = check(name);
+      expect(problems.map((p) => `${p.jsonPath}: ${p.message}`).join("\n"), name).toMatch(expected);
+    }
+    for (const name of [
+      "tests__test4.ipynb",
+      "tests__test4.5.ipynb",
+      "tests__test2.ipynb",
+      "tests__test3.ipynb",
+    ]) {
+      if (!existsSync(join(dir, name))) continue;
+      expect(check(name).problems, name).toEqual([]);
+    }
+    if (existsSync(join(dir, "tests__invalid.ipynb"))) {
+      expect(check("tests__invalid.ipynb").warnings.map((w) => w.jsonPath)).toContain("cells[0].source");
+    }
+  });
+
   it("every valid nbformat-4 notebook written by Jupyter round-trips byte for byte", () => {
     let checked = 0;
     const mismatches: string[] = [];

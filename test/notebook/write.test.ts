@@ -3,9 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { addCellIds } from "../../src/notebook/ids.js";
 import { cloneJson } from "../../src/notebook/memo.js";
 import { parseNotebook } from "../../src/notebook/read.js";
 import type { CodeCell, Notebook } from "../../src/notebook/types.js";
+import { validateNotebook } from "../../src/notebook/validate.js";
 import { serializeNotebook, splitLines } from "../../src/notebook/write.js";
 import { ROOT } from "../helpers/env.js";
 
@@ -143,5 +145,26 @@ describe("serializeNotebook: byte-exact round trip", () => {
     );
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(ours);
+  });
+
+  it("adds cell ids only when asked, keeping valid unique ones", () => {
+    const { notebook } = parseNotebook(fixture("jupyter44-noids.ipynb"));
+    expect(serializeNotebook(notebook)).not.toContain('"id"');
+    notebook.cells[1]!.id = "keep-me";
+    notebook.cells[2]!.id = "keep-me"; // a duplicate gets a new id
+    notebook.cells[3]!.id = "bad id"; // so does an invalid one
+    let n = 0;
+    expect(addCellIds(notebook, () => `gen-${n++}`)).toBe(6);
+    expect(notebook.cells.map((c) => c.id)).toEqual([
+      "gen-0",
+      "keep-me",
+      "gen-1",
+      "gen-2",
+      "gen-3",
+      "gen-4",
+      "gen-5",
+    ]);
+    expect(notebook.nbformat_minor).toBe(5);
+    expect(validateNotebook(notebook)).toEqual([]);
   });
 });
