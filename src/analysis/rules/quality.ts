@@ -163,13 +163,21 @@ export function checkUnusedDefinitions(ctx: CheckContext): void {
     }
     for (const m of a.magics) for (const w of m.args.match(/[A-Za-z_]\w*/g) ?? []) used.add(w);
   }
+  // A name written more than once in the code (outside strings, comments and attribute access) is taken as used:
+  // reads inside the statement that binds it (`for i, f in …: print(i)`) are not in the analyses' read lists.
+  const words = new Map<string, number>();
+  for (const c of ctx.code) {
+    for (const m of c.scanned.code.matchAll(/(?<![\w.])[A-Za-z_]\w*/g))
+      words.set(m[0], (words.get(m[0]) ?? 0) + 1);
+  }
   const reported = new Set<string>();
   for (const c of ctx.code) {
     const a = c.analysis;
     if (!a) continue;
     const importBound = new Set(a.imports.flatMap((i) => i.binds));
     for (const name of new Set([...a.defines, ...importBound, ...a.functions.map((f) => f.name)])) {
-      if (used.has(name) || reported.has(name) || name.startsWith("_")) continue;
+      if (used.has(name) || reported.has(name) || name.startsWith("_") || (words.get(name) ?? 0) > 1)
+        continue;
       reported.add(name);
       const span = importBound.has(name)
         ? a.imports.find((i) => i.binds.includes(name))?.span
