@@ -21,7 +21,11 @@ export class QuoteTracker {
   }
 
   read(line: string): void {
-    if (!this.quoted() && line.trimStart().startsWith("#")) return;
+    if (this.triple === null && this.single === null) {
+      // Fast path: nothing opens a string on a line without quotes.
+      if (line.indexOf('"') < 0 && line.indexOf("'") < 0) return;
+      if (line.trimStart().startsWith("#")) return;
+    }
     const n = line.length;
     let i = 0;
     while (i < n) {
@@ -95,7 +99,10 @@ function stripCommentLevels(body: string): string {
 }
 
 /** A line that is a marker, or a marker commented out one or more times (`# # %%`). */
+const MAYBE_MARKER = /%%|In\[|<codecell>/;
+
 export function isMarkerLike(line: string): boolean {
+  if (!MAYBE_MARKER.test(line)) return false;
   let s = line.trimStart();
   for (;;) {
     if (MARKER_RE.test(s)) return true;
@@ -112,11 +119,15 @@ const SHELL_COMMANDS = /^(?:cat|cd|cp|mv|rm|rmdir|mkdir|copy|ddir|echo|ls|ldir|r
  */
 export function isMagicLike(line: string): boolean {
   const body = line.trimStart();
-  const core = stripCommentLevels(body);
-  if (/^%{1,3}[a-zA-Z]/.test(core)) return true;
-  if (/^\s*[?!]\s*[A-Za-z.~$\\/{}]/.test(core)) return true;
-  if (/^\s*[a-zA-Z_][a-zA-Z_$0-9]*\s*=\s*(?:%{1,3}|!)[a-zA-Z]/.test(core)) return true;
-  if (/^\S*\?\s*$/.test(core)) return true;
+  const core = body.charCodeAt(0) === 35 /* # */ ? stripCommentLevels(body) : body;
+  const first = core.trimStart()[0];
+  if (first === "%" && /^%{1,3}[a-zA-Z]/.test(core)) return true;
+  if (first === "!" || first === "?") {
+    if (/^\s*[?!]\s*[A-Za-z.~$\\/{}]/.test(core)) return true;
+  }
+  if (core.indexOf("=") >= 0 && /^\s*[a-zA-Z_][a-zA-Z_$0-9]*\s*=\s*(?:%{1,3}|!)[a-zA-Z]/.test(core))
+    return true;
+  if (core.indexOf("?") >= 0 && /^\S*\?\s*$/.test(core)) return true;
   return body.length === line.length && SHELL_COMMANDS.test(core);
 }
 
@@ -214,7 +225,8 @@ export function fencedLines(texts: string[]): boolean[] {
 export function encodeCommentedLines(lines: string[], fences: boolean): string[] {
   const inFence = fences ? fencedLines(lines) : [];
   return lines.map((line, i) => {
-    const escaped = !inFence[i] && isMarkerLike(`# ${line}`) ? `# ${line}` : line;
+    const markerLike = MAYBE_MARKER.test(line) && !inFence[i] && isMarkerLike(`# ${line}`);
+    const escaped = markerLike ? `# ${line}` : line;
     return escaped === "" ? "#" : `# ${escaped}`;
   });
 }

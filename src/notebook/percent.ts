@@ -12,7 +12,7 @@
  * what a cell's source becomes, so that comparisons can ignore that difference.
  */
 import { createHash } from "node:crypto";
-import { Document, isSeq, parse as parseYaml } from "yaml";
+import { fnv1a } from "./fnv.js";
 import { formatNumber, JsonNumber, parseJson } from "./json.js";
 import {
   decodeCodeLines,
@@ -28,6 +28,7 @@ import {
   separatorCount,
   uncommentText,
 } from "./percent-syntax.js";
+import { dumpYaml, parseHeaderYaml } from "./percent-yaml.js";
 import type { Cell, CellType, Notebook, NotebookMetadata, ReadWarning } from "./types.js";
 
 /** fledge's record of the last sync, kept in the .py header under `jupyter: fledge:`. */
@@ -273,6 +274,14 @@ function isSafeTitle(title: unknown): title is string {
 }
 
 function markerLine(type: CellType, metadata: Record<string, unknown>): string {
+  if (type === "code") {
+    let empty = true;
+    for (const _ in metadata) {
+      empty = false;
+      break;
+    }
+    if (empty) return "# %%";
+  }
   const md = { ...metadata };
   const parts: string[] = [];
   let depth = "";
@@ -344,6 +353,9 @@ function cellText(cell: Cell): CellText & { source: string } {
 
 /** The source a cell has after a trip through the percent format (see the module note). */
 export function percentSource(cell: Cell): string {
+  const source = typeof cell.source === "string" ? cell.source : "";
+  // Only a code cell ending with a newline can change.
+  if (cell.cell_type !== "code" || !source.endsWith("\n")) return source;
   return cellText(cell).source;
 }
 
@@ -396,22 +408,13 @@ function toYamlValue(value: unknown): unknown {
 
 function headerLines(nb: Notebook, state: SyncState | undefined): string[] {
   const { jupyter, executable, encoding } = headerMetadata(nb, state);
-  const doc = new Document({ jupyter: toYamlValue(jupyter) }, { sortMapEntries: true });
   // The per-cell hashes on one line, so the header stays short.
-  const cellsNode = doc.getIn(["jupyter", "fledge", "cells"], true);
-  if (isSeq(cellsNode)) cellsNode.flow = true;
-  const yaml = doc.toString({
-    indent: 2,
-    indentSeq: false,
-    lineWidth: 0,
-    singleQuote: true,
-    flowCollectionPadding: false,
-  });
+  const yaml = dumpYaml({ jupyter: toYamlValue(jupyter) }, new Set(["jupyter.fledge.cells"]));
   const lines: string[] = [];
   if (typeof executable === "string") lines.push(`#!${executable}`);
   if (typeof encoding === "string") lines.push(encoding);
   lines.push("# ---");
-  for (const line of yaml.replace(/\n$/, "").split("\n")) lines.push(line ? `# ${line}` : "#");
+  for (const line of yaml) lines.push(line ? `# ${line}` : "#");
   lines.push("# ---");
   return lines;
 }
@@ -504,7 +507,7 @@ function readHeader(lines: string[], warn: (m: string) => void): Header {
   if (end < 0) return { metadata: extra(metadata), next: i };
   let doc: unknown;
   try {
-    doc = parseYaml(yamlLines.join("\n"));
+    doc = parseHeaderYaml(yamlLines);
   } catch (err) {
     warn(
       `the YAML header (lines ${i + 1}–${end + 1}) cannot be read: ${(err as Error).message.split("\n")[0]}`,
@@ -542,7 +545,7 @@ function readHeader(lines: string[], warn: (m: string) => void): Header {
 function cellId(index: number, type: string, source: string, used: Set<string>): string {
   let salt = 0;
   for (;;) {
-    const id = createHash("sha256").update(`${index}:${salt}:${type}:${source}`).digest("hex").slice(0, 8);
+    const id = fnv1a(`${index}:${salt}:${type}:${source}`);
     if (!used.has(id)) {
       used.add(id);
       return id;

@@ -1,16 +1,21 @@
 /**
  * What a sync compares: each cell's "view" as the .py shows it (type, source as the percent format keeps it,
- * visible metadata), hashed. Both files of a pair have the same views right after a sync, so one hash per cell
- * and one for the whole (plus the kernelspec) is the record kept in the .py header.
+ * visible metadata). Both files of a pair have the same views right after a sync, so the record kept in the .py
+ * header is one strong hash of all views plus the kernelspec (sha256: it decides whether a file changed) and
+ * one short hash per cell (FNV-1a: only used to name and line up the cells that changed).
  */
+import { createHash } from "node:crypto";
+import { fnv1a } from "./fnv.js";
 import { formatNumber } from "./json.js";
-import { percentSource, type SyncState, shortHash, visibleMetadata } from "./percent.js";
+import { percentSource, type SyncState, visibleMetadata } from "./percent.js";
 import type { CellType, Notebook } from "./types.js";
 
 export interface CellView {
   type: CellType;
   source: string;
   metadata: Record<string, unknown>;
+  /** Canonical JSON of `metadata`. */
+  metadataJson: string;
   /** Type and source: what matching cells compares. */
   key: string;
   /** Short hash of type, source and visible metadata. */
@@ -29,30 +34,56 @@ export function canonicalJson(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    if (entries.length === 0) return "{}";
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return "null";
 }
 
-export function cellViews(nb: Notebook): CellView[] {
-  return nb.cells.map((cell) => {
-    const source = percentSource(cell);
-    const metadata = visibleMetadata(cell.metadata ?? {});
-    const key = `${cell.cell_type}\u0000${source}`;
-    return {
-      type: cell.cell_type,
-      source,
-      metadata,
-      key,
-      hash: shortHash(`${key}\u0000${canonicalJson(metadata)}`).slice(0, 8),
-    };
-  });
+/** Views computed before, valid while the cell keeps the same type, source and metadata object. */
+const viewCache = new WeakMap<
+  object,
+  { view: CellView; source: unknown; metadata: unknown; type: unknown }
+>();
+
+function cellView(cell: Notebook["cells"][number]): CellView {
+  const cached = viewCache.get(cell);
+  if (
+    cached &&
+    cached.source === cell.source &&
+    cached.metadata === cell.metadata &&
+    cached.type === cell.cell_type
+  ) {
+    return cached.view;
+  }
+  const source = percentSource(cell);
+  const metadata = visibleMetadata(cell.metadata ?? {});
+  const metadataJson = canonicalJson(metadata);
+  const key = `${cell.cell_type}\u0000${source}`;
+  const view = {
+    type: cell.cell_type,
+    source,
+    metadata,
+    metadataJson,
+    key,
+    hash: fnv1a(`${key}\u0000${metadataJson}`),
+  };
+  viewCache.set(cell, { view, source: cell.source, metadata: cell.metadata, type: cell.cell_type });
+  return view;
 }
 
-/** Hash of everything the .py represents: every cell view and the kernelspec. */
+export function cellViews(nb: Notebook): CellView[] {
+  return nb.cells.map(cellView);
+}
+
+/** sha256 (16 hex) of everything the .py represents: every cell view and the kernelspec. */
 export function inputsHash(nb: Notebook, views: CellView[] = cellViews(nb)): string {
-  const cells = views.map((v) => [v.type, v.source, v.metadata]);
-  return shortHash(canonicalJson({ cells, kernelspec: nb.metadata?.kernelspec ?? null }));
+  const h = createHash("sha256");
+  h.update(canonicalJson(nb.metadata?.kernelspec ?? null));
+  for (const v of views) {
+    h.update(`\u0001${v.key.length}:${v.key}\u0002${v.metadataJson}`);
+  }
+  return h.digest("hex").slice(0, 16);
 }
 
 /** The record written into the .py header after a sync that left both files with `nb`'s content. */

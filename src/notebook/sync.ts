@@ -266,7 +266,7 @@ export function mergePyIntoNotebook(nb: Notebook, py: Notebook): { notebook: Not
       return cell;
     }
     const old = nb.cells[m.i]!;
-    const sameMetadata = canonicalJson(a[m.i]!.metadata) === canonicalJson(view.metadata);
+    const sameMetadata = a[m.i]!.metadataJson === view.metadataJson;
     const metadata = sameMetadata ? old.metadata : { ...hiddenMetadata(old.metadata), ...view.metadata };
     if (m.kind === "moved") changes.push(`cell ${j + 1}: moved (was cell ${m.i + 1})`);
     if (m.kind !== "edited") {

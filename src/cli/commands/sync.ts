@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { FledgeError } from "../../errors.js";
 import { fileError, readTextFile, writeFileAtomic } from "../../notebook/fs.js";
@@ -12,7 +12,7 @@ import {
   type SyncFile,
   type SyncPy,
 } from "../../notebook/sync.js";
-import type { Notebook } from "../../notebook/types.js";
+import type { Cell, Notebook } from "../../notebook/types.js";
 import { serializeNotebook } from "../../notebook/write.js";
 import type { CliContext, Command, ParsedArgs } from "../command.js";
 
@@ -57,6 +57,43 @@ function sameViews(a: Notebook, b: Notebook): number[] {
   const bad: number[] = [];
   for (let i = 0; i < Math.max(va.length, vb.length); i++) if (va[i]?.hash !== vb[i]?.hash) bad.push(i);
   return bad;
+}
+
+const CELL_TYPES = new Set(["code", "markdown", "raw"]);
+
+/**
+ * The notebook's inputs only (types, sources, metadata), read with the native JSON parser: enough to decide and
+ * to write the .py, about twice as fast as the exact reader. Anything unusual (not nbformat 4, a repair needed,
+ * invalid UTF-8) returns undefined and goes through `parseNotebook`; a notebook that will be written is always
+ * read again with it (exact numbers, layout memos).
+ */
+function readInputsFast(text: string): Notebook | undefined {
+  if (text.includes("\uFFFD") || text.charCodeAt(0) === 0xfeff) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const nb = raw as Record<string, unknown>;
+  if (!nb || typeof nb !== "object" || nb.nbformat !== 4 || typeof nb.nbformat_minor !== "number")
+    return undefined;
+  if (!Array.isArray(nb.cells) || !nb.metadata || typeof nb.metadata !== "object") return undefined;
+  const cells: Cell[] = [];
+  for (const c of nb.cells as Record<string, unknown>[]) {
+    if (!c || typeof c !== "object" || !CELL_TYPES.has(c.cell_type as string)) return undefined;
+    const src = c.source;
+    const source =
+      typeof src === "string"
+        ? src
+        : Array.isArray(src) && src.every((l) => typeof l === "string")
+          ? src.join("")
+          : undefined;
+    if (source === undefined || !c.metadata || typeof c.metadata !== "object" || Array.isArray(c.metadata))
+      return undefined;
+    cells.push({ ...c, source } as Cell);
+  }
+  return { ...(nb as unknown as Notebook), cells };
 }
 
 interface PlannedWrite {
@@ -135,7 +172,13 @@ async function syncOne(
   let py: SyncPy | undefined;
   let pyText: string | undefined;
   const lines: string[] = [];
+  let nbText: string | undefined;
   if (nbTime !== undefined) {
+    nbText = await readFile(abs.ipynb, "utf8");
+    const fast = readInputsFast(nbText);
+    if (fast) ipynb = { path: paths.ipynb, notebook: fast, mtimeMs: nbTime };
+  }
+  if (nbTime !== undefined && !ipynb) {
     const parsed = parseNotebook(await readTextFile(abs.ipynb), paths.ipynb);
     const bad = parsed.notebook.cells.findIndex((c) => !["code", "markdown", "raw"].includes(c.cell_type));
     if (bad >= 0) {
@@ -158,13 +201,24 @@ async function syncOne(
     if (parsed.pairing?.state) py.state = parsed.pairing.state;
   }
   const prefer = args.values.prefer as "py" | "ipynb" | undefined;
-  const decision = decideSync({
+  let decision = decideSync({
     ipynbPath: paths.ipynb,
     pyPath: paths.py,
     ...(ipynb ? { ipynb } : {}),
     ...(py ? { py } : {}),
     ...(prefer ? { prefer } : {}),
   });
+  if (decision.action === "update-ipynb" && ipynb && nbText !== undefined) {
+    // The notebook will be written: read it exactly (numbers as written, line layout) and decide again.
+    ipynb = { ...ipynb, notebook: parseNotebook(await readTextFile(abs.ipynb), paths.ipynb).notebook };
+    decision = decideSync({
+      ipynbPath: paths.ipynb,
+      pyPath: paths.py,
+      ipynb,
+      ...(py ? { py } : {}),
+      ...(prefer ? { prefer } : {}),
+    });
+  }
   if (decision.action === "conflict") return { conflict: decision.reason, lines };
   if (decision.action === "none") {
     lines.push(`${paths.py} ⇄ ${paths.ipynb}: ${decision.reason}`);
