@@ -339,6 +339,22 @@ const COMPATIBLE: Record<StepRole, StepRole[]> = {
   other: [],
 };
 
+const PREPOSITIONS = new Set([
+  "for",
+  "to",
+  "in",
+  "on",
+  "with",
+  "from",
+  "into",
+  "by",
+  "using",
+  "via",
+  "per",
+  "at",
+  "as",
+]);
+
 const WEAK_VERBS = new Set([
   "model",
   "modeling",
@@ -394,9 +410,12 @@ export function nameFromHeading(heading: string): HeadingName | undefined {
   }
   // Objects are nouns after the verb: "Predict this month's customers" → customers. Participles and function
   // words are not objects; without one, the role's usual object ("Model evaluation" → evaluate_model).
-  const after = words
-    .slice(verbAt + 1)
-    .filter((w) => !STOP.has(w) && (VERBS[w] === undefined || WEAK_VERBS.has(w)) && !/(?:ing|ed)$/.test(w));
+  // The object phrase ends at a preposition: "Prepare the data for machine learning" → data.
+  const rest = words.slice(verbAt + 1);
+  const cut = rest.findIndex((w) => PREPOSITIONS.has(w));
+  const after = (cut >= 0 ? rest.slice(0, cut) : rest).filter(
+    (w) => !STOP.has(w) && (VERBS[w] === undefined || WEAK_VERBS.has(w)) && !/(?:ing|ed)$/.test(w),
+  );
   let object = after[after.length - 1] ?? DEFAULT_OBJECT[verb[1]];
   // A model's name keeps its qualifier: "Train a random forest" → train_random_forest.
   const penultimate = after[after.length - 2];
@@ -456,7 +475,7 @@ export function nameFromRole(role: StepRole, stmts: StatementInfo[]): string {
       ),
     );
     if (dumpsModel) return "save_model";
-    if (stmts.some((s) => s.calls.some((c) => c.name === "savefig"))) return "save_figures";
+    if (stmts.some((s) => s.calls.some((c) => /^save_?fig/i.test(c.name)))) return "save_figures";
     return "save_results";
   }
   return ROLE_NAME[role];

@@ -223,7 +223,7 @@ const METRIC_CALLS = new Set([
   "auc",
   "silhouette_score",
 ]);
-const METRIC_SUFFIX = /(?:_score|_error|_loss|_report|_deviance|_matrix)$/;
+const METRIC_SUFFIX = /(?:_score|_error|_loss|_deviance)$/;
 const PREDICT_CALLS = new Set(["predict", "predict_proba", "predict_log_proba", "decision_function"]);
 
 export function isMetricCall(c: CallSite): boolean {
@@ -429,6 +429,35 @@ export function helperClosure(
   return { helpers, globals: [...globals], globalWrites: [...writes] };
 }
 
+/**
+ * A figure saved to a file needs the drawing before it: plot statements of the same cell above a `savefig`
+ * (or a call to a notebook helper that calls savefig) are part of that result, not exploration.
+ */
+function attachDrawingsToSavedFigures(out: StatementInfo[]): void {
+  const savers = new Set<string>();
+  for (const s of out)
+    if (s.kind === "definition" && /\.savefig\s*\(/.test(s.text)) savers.add(s.record.defines[0]!);
+  const savesFigure = (s: StatementInfo) =>
+    (s.kind === "result" && s.result === "write" && s.calls.some((c) => c.name === "savefig")) ||
+    s.calls.some((c) => c.receiver.length === 0 && savers.has(c.name));
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i]!;
+    if (!savesFigure(s)) continue;
+    if (s.kind !== "result") {
+      s.kind = "result";
+      s.result = "write";
+    }
+    for (let j = i - 1; j >= 0; j--) {
+      const d = out[j]!;
+      if (d.ref.cell !== s.ref.cell || savesFigure(d) || d.calls.some((c) => c.name === "show")) break;
+      if (d.kind === "display" && d.calls.length > 0) {
+        d.kind = "result";
+        d.result = "write";
+      }
+    }
+  }
+}
+
 /** Build the statement list of a notebook, in notebook order. */
 export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): StatementInfo[] {
   const fns = functionIndex(analysis);
@@ -482,6 +511,7 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       out.push(info);
     });
   }
+  attachDrawingsToSavedFigures(out);
   return out;
 }
 

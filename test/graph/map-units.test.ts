@@ -159,7 +159,8 @@ describe("exploration and results", () => {
     ["df.describe()\nprint(df.shape)", ["explore", "explore"]],
     ["display(df)\ndf", ["explore", "explore"]],
     ['plt.plot(df["a"])\nplt.show()', ["explore", "explore"]],
-    ['plt.plot(df["a"])\nplt.savefig("fig.png")', ["explore", "result"]],
+    // The drawing is part of the saved figure.
+    ['plt.plot(df["a"])\nplt.savefig("fig.png")', ["result", "result"]],
     ['df.to_csv("out.csv")', ["result"]],
     ['with open("notes.txt", "w") as f:\n    f.write("x")', ["result"]],
     ["np.random.seed(42)", ["step"]],
@@ -284,5 +285,21 @@ describe("non-Python cells and helper imports", () => {
     const withHelper = map.steps.find((s) => s.statements.some((r) => r.cell === 1))!;
     expect(withHelper.importedNames).toContain("np");
     expect(map.exploration).not.toContainEqual({ cell: 0, statement: 0 });
+  });
+});
+
+describe("saved figures", () => {
+  it("the drawing before a savefig to a path belongs to the result, not to the exploration", async () => {
+    const nb = notebookOf([
+      'import matplotlib.pyplot as plt\nimport pandas as pd\ndf = pd.read_csv("in.csv")',
+      'fig, ax = plt.subplots()\nax.hist(df["age"])\nax.set_title("ages")\nplt.savefig("ages.png")',
+      'plt.plot(df["x"])\nplt.show()',
+    ]);
+    const { map, analysis, nb: n } = await mapNotebook(nb);
+    const results = map.steps.flatMap((s) => s.results);
+    for (let i = 0; i < 4; i++) expect(map.exploration).not.toContainEqual({ cell: 1, statement: i });
+    expect(results).toContainEqual({ cell: 1, statement: 3 });
+    expect(map.exploration).toContainEqual({ cell: 2, statement: 0 });
+    expect(checkWorkflowMap(n, analysis, map)).toEqual([]);
   });
 });
