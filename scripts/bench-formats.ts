@@ -143,7 +143,9 @@ function main(): void {
     const d = join(tmp, label);
     rmSync(d, { recursive: true, force: true });
     mkdirSync(d);
-    selected.forEach((s, i) => copyFileSync(s.path, join(d, names[i]!)));
+    selected.forEach((s, i) => {
+      copyFileSync(s.path, join(d, names[i]!));
+    });
     return d;
   };
 

@@ -144,7 +144,7 @@ function parseBlock(lines: string[], start: number, indent: number): [Record<str
     let j = i;
     while (j < lines.length && lines[j]!.trim() === "") j++;
     const next = lines[j];
-    if (next !== undefined && next.trimStart().startsWith("- ") && indentOf(next) >= indent) {
+    if (next?.trimStart().startsWith("- ") && indentOf(next) >= indent) {
       const listIndent = indentOf(next);
       const items: unknown[] = [];
       while (
