@@ -67,6 +67,7 @@ export function renderDiff(diff: NotebookDiff, options: RenderOptions): string {
     out.push(paint("cyan", `## ${cellLabel(c)}`));
     if (c.status === "added") out.push(...sourceLines(c.source ?? "", "+", paint));
     if (c.status === "removed") out.push(...sourceLines(c.source ?? "", "-", paint));
+    if (c.sourceNote) out.push(paint("dim", `source: ${c.sourceNote}`));
     for (const h of c.hunks ?? []) {
       out.push(paint("cyan", `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`));
       for (const line of h.lines) {

@@ -40,6 +40,8 @@ export interface CellDiff {
   id?: string;
   /** Unified-diff hunks of the source (modified cells whose source changed). */
   hunks?: StructuredPatchHunk[];
+  /** Set when the sources differ only invisibly (line endings, trailing whitespace). */
+  sourceNote?: string;
   /** The whole source, for added and removed cells. */
   source?: string;
   metadata: KeyChange[];
@@ -178,9 +180,18 @@ export function sourceSimilarity(a: string, b: string): number {
   return (2 * common) / (na + nb);
 }
 
-/** Cells that may be the same cell edited: same type, and not two cells with (different) ids. */
-function pairable(a: Cell, b: Cell): boolean {
-  return a.cell_type === b.cell_type && !(typeof a.id === "string" && typeof b.id === "string");
+/**
+ * Cells that may be the same cell edited: same type, and not two cells with different ids — unless the two
+ * notebooks share no id at all (e.g. a notebook against a .py whose reader made up ids), where ids say nothing.
+ */
+function pairable(a: Cell, b: Cell, idsMeaningful: boolean): boolean {
+  if (a.cell_type !== b.cell_type) return false;
+  return !(idsMeaningful && typeof a.id === "string" && typeof b.id === "string");
+}
+
+/** Source text for matching: trailing whitespace and line endings do not make two cells different. */
+function matchKey(cell: Cell): string {
+  return `${cell.cell_type}\u0000${cell.source.replace(/\r\n?/g, "\n").trimEnd()}`;
 }
 
 type Match = { a: number; b: number; by: "id" | "content" | "similarity" };
@@ -203,18 +214,19 @@ function matchCells(aCells: Cell[], bCells: Cell[], threshold: number): Match[] 
     const j = typeof c.id === "string" ? byId.get(c.id) : undefined;
     if (j !== undefined && !usedB.has(j)) take(i, j, "id");
   });
+  const idsMeaningful = matches.length > 0;
   // 2. identical type and source (nearest first)
   const byContent = new Map<string, number[]>();
   bCells.forEach((c, j) => {
     if (usedB.has(j)) return;
-    const key = `${c.cell_type}\u0000${c.source}`;
+    const key = matchKey(c);
     const list = byContent.get(key);
     if (list) list.push(j);
     else byContent.set(key, [j]);
   });
   aCells.forEach((c, i) => {
     if (usedA.has(i)) return;
-    const list = byContent.get(`${c.cell_type}\u0000${c.source}`);
+    const list = byContent.get(matchKey(c));
     const j = list?.find((k) => !usedB.has(k));
     if (j !== undefined) take(i, j, "content");
   });
@@ -225,7 +237,7 @@ function matchCells(aCells: Cell[], bCells: Cell[], threshold: number): Match[] 
     const pairs: { a: number; b: number; sim: number }[] = [];
     for (const i of restA) {
       for (const j of restB) {
-        if (!pairable(aCells[i]!, bCells[j]!)) continue;
+        if (!pairable(aCells[i]!, bCells[j]!, idsMeaningful)) continue;
         const sim = sourceSimilarity(aCells[i]!.source, bCells[j]!.source);
         if (sim >= threshold) pairs.push({ a: i, b: j, sim });
       }
@@ -248,7 +260,7 @@ function matchCells(aCells: Cell[], bCells: Cell[], threshold: number): Match[] 
     for (let j = lo.b + 1; j < hi.b; j++) if (!usedB.has(j)) gapB.push(j);
     for (let i = lo.a + 1; i < hi.a && gapB.length > 0; i++) {
       if (usedA.has(i)) continue;
-      const at = gapB.findIndex((j) => pairable(aCells[i]!, bCells[j]!));
+      const at = gapB.findIndex((j) => pairable(aCells[i]!, bCells[j]!, idsMeaningful));
       if (at === -1) continue;
       take(i, gapB[at]!, "similarity");
       gapB.splice(0, at + 1);
@@ -341,11 +353,14 @@ function compareCells(a: Cell, b: Cell, ai: number, bi: number, context: number)
   if (typeof b.id === "string") diff.id = b.id;
   if (a.cell_type !== b.cell_type) diff.oldCellType = a.cell_type;
   if (a.source !== b.source) {
-    // Compare as if both ended with a newline, unless that is the only difference.
-    const withEol = (s: string) => (s === "" || s.endsWith("\n") ? s : `${s}\n`);
-    const [x, y] =
-      withEol(a.source) === withEol(b.source) ? [a.source, b.source] : [withEol(a.source), withEol(b.source)];
-    diff.hunks = structuredPatch("a", "b", x, y, "", "", { context }).hunks;
+    const norm = (t: string) => t.replace(/\r\n?/g, "\n").trimEnd();
+    if (norm(a.source) === norm(b.source)) {
+      diff.sourceNote = "only line endings or trailing whitespace differ";
+    } else {
+      // compare as if both ended with a newline (cells rarely do), so the last line is not reported for that
+      const withEol = (t: string) => (t === "" || t.endsWith("\n") ? t : `${t}\n`);
+      diff.hunks = structuredPatch("a", "b", withEol(a.source), withEol(b.source), "", "", { context }).hunks;
+    }
   }
   diff.metadata = cellMetadataChanges(a, b);
   const ao = a.cell_type === "code" ? ((a as CodeCell).outputs ?? []) : [];
@@ -354,7 +369,8 @@ function compareCells(a: Cell, b: Cell, ai: number, bi: number, context: number)
   const ac = (a as CodeCell).execution_count ?? null;
   const bc = (b as CodeCell).execution_count ?? null;
   if (a.cell_type === "code" && b.cell_type === "code" && !same(ac, bc)) diff.executionCount = [ac, bc];
-  if (diff.hunks || diff.oldCellType || diff.metadata.length > 0 || diff.outputs) diff.status = "modified";
+  if (diff.hunks || diff.sourceNote || diff.oldCellType || diff.metadata.length > 0 || diff.outputs)
+    diff.status = "modified";
   return diff;
 }
 

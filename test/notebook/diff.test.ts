@@ -176,6 +176,25 @@ describe("diffNotebooks", () => {
     expect(text).toContain("1 with only a new execution count");
   });
 
+  it("does not show a hunk when only line endings or trailing whitespace differ", () => {
+    const d = diffNotebooks(nb([code("x = 1\r\ny = 2\n")]), nb([code("x = 1\ny = 2")]));
+    expect(d.cells[0]!.status).toBe("modified");
+    expect(d.cells[0]!.hunks).toBeUndefined();
+    expect(renderDiff(d, { aName: "a", bName: "b" })).toContain(
+      "source: only line endings or trailing whitespace differ\n",
+    );
+  });
+
+  it("ignores made-up ids when the two notebooks share none (a notebook against its .py)", () => {
+    const a = nb([code("a = 1", { id: "x1" }), code("b = 2", { id: "x2" })]);
+    const b = nb([code("a = 1\n", { id: "r1" }), code("b = 3", { id: "r2" })]);
+    const d = diffNotebooks(a, b);
+    expect(d.cells.map((c) => [c.status, c.matchedBy])).toEqual([
+      ["modified", "content"],
+      ["modified", "similarity"],
+    ]);
+  });
+
   it("colours only when asked", () => {
     const d = diffNotebooks(nb([code("a")]), nb([code("b")]));
     expect(renderDiff(d, { aName: "a", bName: "b" })).not.toContain("\u001b[");
