@@ -34,7 +34,8 @@ function directCounts(file: string): { outOfOrder: boolean; gapped: boolean } {
     .filter((n): n is number => typeof n === "number");
   const outOfOrder = counts.some((n, i) => i > 0 && n <= counts[i - 1]!);
   const sorted = [...new Set(counts)].sort((a, b) => a - b);
-  const gapped = sorted.length > 0 && (sorted[0] !== 1 || sorted.some((n, i) => i > 0 && n - sorted[i - 1]! > 1));
+  const gapped =
+    sorted.length > 0 && (sorted[0] !== 1 || sorted.some((n, i) => i > 0 && n - sorted[i - 1]! > 1));
   return { outOfOrder, gapped };
 }
 

@@ -164,6 +164,31 @@ describe("order rules on hand-made notebooks", () => {
   });
 });
 
+describe("stale outputs", () => {
+  const out = [{ output_type: "stream", name: "stdout", text: "x\n" }];
+  it("a re-run import does not make outputs stale; a re-run assignment does", () => {
+    const reimport = nb([
+      { source: "import math", count: 3 },
+      { source: "print(math.pi)", count: 2, outputs: out },
+    ]);
+    expect(codes(reimport, ["FL106"])).toEqual([]);
+    const reassigned = nb([
+      { source: "k = 3", count: 3 },
+      { source: "print(k)", count: 2, outputs: out },
+    ]);
+    expect(codes(reassigned, ["FL106"])).toEqual(["FL106@1:1:1"]);
+  });
+
+  it("ignores execution counts of 0, which tools write", () => {
+    const zeros = nb([
+      { source: "k = 3", count: 0 },
+      { source: "print(k)", count: 0, outputs: out },
+      { source: "k = 4", count: 0 },
+    ]);
+    expect(codes(zeros, ["FL106", "FL107"])).toEqual([]);
+  });
+});
+
 describe("registry", () => {
   it("has unique codes and names, each documented with an example", () => {
     expect(new Set(RULES.map((r) => r.code)).size).toBe(RULES.length);

@@ -195,23 +195,29 @@ function staleOutputRules(ctx: CheckContext): void {
     list.push({ from: e.from, names: e.names });
     incoming.set(e.to, list);
   }
+  // Jupyter numbers runs from 1; a 0 (or less) was written by a tool, not by a session, and says nothing.
+  const real = (n: number | null | undefined): n is number => typeof n === "number" && n >= 1;
   for (const c of ctx.code) {
-    if (c.count === null || !hasOutputs(c.cell)) continue;
+    if (!real(c.count) || !hasOutputs(c.cell)) continue;
     const stale: { from: number; names: string[]; count: number }[] = [];
     const other: { name: string; session: number; topDown: number }[] = [];
     for (const e of incoming.get(c.index) ?? []) {
       const src = ctx.byIndex.get(e.from);
-      if (!src || src.count === null) continue;
+      if (!src || !real(src.count)) continue;
+      // Re-running an import binds the same module again: it changes nothing a later cell reads.
+      const imported = new Set(src.analysis?.imports.flatMap((i) => i.binds) ?? []);
+      const names = e.names.filter((n) => !imported.has(n));
+      if (names.length === 0) continue;
       if (src.count > c.count) {
-        stale.push({ from: e.from, names: e.names, count: src.count });
+        stale.push({ from: e.from, names, count: src.count });
         continue;
       }
-      for (const name of e.names) {
+      for (const name of names) {
         // The writer of `name` that ran last before this cell, in the saved session.
         let session: { cell: number; count: number } | undefined;
         for (const l of writersOf(name)) {
           const w = ctx.byIndex.get(l.cell);
-          if (!w || w.count === null || w.count >= c.count || l.cell === c.index) continue;
+          if (!w || !real(w.count) || w.count >= c.count || l.cell === c.index) continue;
           if (!session || w.count > session.count) session = { cell: l.cell, count: w.count };
         }
         if (session && session.cell !== e.from && session.count > src.count) {
