@@ -189,7 +189,9 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
         },
       );
     }
-    let files = extraction.files;
+    // .fledge/steps.json: how `fledge verify` calls the generated steps (format owned by verify/).
+    const { renderStepsFile } = await import("../../verify/project.js");
+    let files = [...extraction.files, renderStepsFile(extraction.model)];
     let fixtureCopies: { path: string; source: string }[] = [];
     if (session && !v.stubs) {
       const done = await session.finish(extraction.model, files);
