@@ -209,20 +209,9 @@ function normalizeCell(
     cell.cell_type = guess;
   } else if (cell.cell_type !== "code" && cell.cell_type !== "markdown" && cell.cell_type !== "raw") {
     warnings.push({
-      message: `unknown cell_type ${JSON.stringify(cell.cell_type)}; kept as it is (expected code, markdown or raw)`,
+      message: `unknown cell_type ${JSON.stringify(cell.cell_type)}; kept (expected code, markdown or raw)`,
       jsonPath: `${at}.cell_type`,
     });
-    // A cell type from a newer format: keep it exactly as it is, only join a list source.
-    if (Array.isArray(cell.source) && cell.source.every((s) => typeof s === "string")) {
-      const text = (cell.source as string[]).join("");
-      if (remember && !sameLines(cell.source as string[], splitLines(text))) {
-        sourceMemos.set(cell, { text, raw: cell.source as string[] });
-      }
-      cell.source = text;
-    } else if (typeof cell.source === "string" && remember) {
-      sourceMemos.set(cell, { text: cell.source, raw: cell.source });
-    }
-    return;
   }
 
   const source = cell.source;

@@ -127,6 +127,23 @@ describe("parseNotebook: forgiving repairs", () => {
     expect(serializeNotebook(notebook)).toBe(text);
   });
 
+  it("keeps a cell of an unknown type, with a usable source and metadata", () => {
+    const r = parseNotebook(
+      '{"nbformat": 4, "nbformat_minor": 9, "metadata": {}, "cells": [{"cell_type": "future", "id": "f", "extra": [1.0]}]}',
+    );
+    const cell = r.notebook.cells[0]!;
+    expect(cell.cell_type).toBe("future");
+    expect(cell.source).toBe("");
+    expect(cell.metadata).toEqual({});
+    expect(serializeNotebook(r.notebook)).toContain('"extra": [\n    1.0\n   ]');
+    expect(r.warnings.map((w) => w.jsonPath)).toEqual([
+      "nbformat_minor",
+      "cells[0].cell_type",
+      "cells[0].source",
+      "cells[0].metadata",
+    ]);
+  });
+
   it("cells without ids keep having none", () => {
     const { notebook } = parseNotebook(fixture("jupyter44-noids.ipynb"));
     expect(notebook.cells.every((c) => !("id" in c))).toBe(true);
