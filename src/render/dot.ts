@@ -2,7 +2,7 @@
  * `fledge map --format dot`: Graphviz source. Step nodes carry `id`/`URL` attributes (`step-<name>`) so the
  * SVG made from it links each node to the step's section in the HTML map.
  */
-import { cellRanges, explorationOnlyCells, firstLine, type MapRenderInput, nameList } from "./model.js";
+import { cellSpan, explorationOnlyCells, firstLine, type MapRenderInput, nameList } from "./model.js";
 
 /** A DOT double-quoted string. */
 export function q(text: string): string {
@@ -20,7 +20,7 @@ export function renderDot(input: MapRenderInput): string {
   const { map } = input;
   const lines = ["digraph workflow {", ...HEADER];
   map.steps.forEach((s) => {
-    const detail = [`cells ${cellRanges(s.cells)}`];
+    const detail = [cellSpan(s.cells)];
     if (s.parameters.length > 0)
       detail.push(`${s.parameters.length} param${s.parameters.length > 1 ? "s" : ""}`);
     const tip = `${s.inputs.join(", ") || "—"} → ${s.outputs.join(", ") || "—"}`;
@@ -29,7 +29,7 @@ export function renderDot(input: MapRenderInput): string {
     );
   });
   for (const e of map.edges ?? [])
-    lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(nameList(e.names))}];`);
+    lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(nameList(e.names, 3))}];`);
   map.steps.forEach((s, i) => {
     if (s.unresolved.length === 0) return;
     lines.push(
@@ -50,7 +50,9 @@ function renderCellDot(input: MapRenderInput): string {
     lines.push(`  c${c} [label=${q(`cell ${c + 1}\n${firstLine(nb.cells[c]?.source ?? "")}`)}${style}];`);
   }
   for (const e of map.graph.edges)
-    lines.push(`  c${e.from} -> c${e.to} [label=${q(nameList(e.names))}${e.weak ? ", style=dashed" : ""}];`);
+    lines.push(
+      `  c${e.from} -> c${e.to} [label=${q(nameList(e.names, 3))}${e.weak ? ", style=dashed" : ""}];`,
+    );
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

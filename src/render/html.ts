@@ -124,11 +124,11 @@ body{font:14px/1.45 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,
 header{padding:16px 24px;background:#fff;border-bottom:1px solid #e1e4e8}
 h1{font-size:20px;margin:0 0 4px}
 .sub{color:#586069}
-main{display:flex;gap:24px;padding:16px 24px;align-items:flex-start;flex-wrap:wrap}
-#diagram{flex:0 1 420px;background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:8px;overflow:auto;max-height:90vh;position:sticky;top:8px}
+main{padding:16px 24px}
+#diagram{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:8px;overflow:auto;max-height:65vh;text-align:center;margin-bottom:16px}
 #diagram svg{max-width:100%;height:auto}
 #diagram a{cursor:pointer}
-#steps{flex:1 1 520px;min-width:320px}
+#steps{max-width:1100px}
 details.step{background:#fff;border:1px solid #e1e4e8;border-radius:6px;margin:0 0 10px}
 details.step[open]{border-color:#4a6fa5;box-shadow:0 1px 4px rgba(74,111,165,.2)}
 summary{padding:10px 12px;cursor:pointer;list-style:none}

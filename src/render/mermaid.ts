@@ -3,7 +3,7 @@
  * names a step takes from an earlier one; unresolved inputs are a dashed red node. `--level cells` draws the
  * dataflow graph of code cells instead (weak edges dotted, exploration-only cells grey).
  */
-import { cellRanges, explorationOnlyCells, firstLine, type MapRenderInput, nameList } from "./model.js";
+import { cellSpan, explorationOnlyCells, firstLine, type MapRenderInput, nameList } from "./model.js";
 
 /** Mermaid label text: quotes and markup characters as entity codes (Mermaid's `#quot;` form). */
 function esc(text: string): string {
@@ -21,13 +21,13 @@ export function renderMermaid(input: MapRenderInput): string {
   const lines = ["flowchart TD"];
   const id = new Map(map.steps.map((s, i) => [s.name, `s${i}`]));
   map.steps.forEach((s, i) => {
-    const detail = [`cells ${cellRanges(s.cells)}`];
+    const detail = [cellSpan(s.cells)];
     if (s.parameters.length > 0)
       detail.push(`${s.parameters.length} param${s.parameters.length > 1 ? "s" : ""}`);
     lines.push(`  s${i}["<b>${esc(s.name)}</b><br/>${esc(detail.join(" · "))}"]`);
   });
   for (const e of map.edges ?? []) {
-    lines.push(`  ${id.get(e.from)} -->|"${esc(nameList(e.names))}"| ${id.get(e.to)}`);
+    lines.push(`  ${id.get(e.from)} -->|"${esc(nameList(e.names, 3))}"| ${id.get(e.to)}`);
   }
   let u = 0;
   map.steps.forEach((s, i) => {
@@ -49,7 +49,7 @@ function renderCellMermaid(input: MapRenderInput): string {
   }
   for (const e of map.graph.edges) {
     const arrow = e.weak ? "-.->" : "-->";
-    lines.push(`  c${e.from} ${arrow}|"${esc(nameList(e.names))}"| c${e.to}`);
+    lines.push(`  c${e.from} ${arrow}|"${esc(nameList(e.names, 3))}"| c${e.to}`);
   }
   if (grey.size > 0) lines.push("  classDef explore fill:#f2f2f2,stroke:#999,color:#666");
   return `${lines.join("\n")}\n`;

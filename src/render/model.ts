@@ -42,6 +42,14 @@ export function cellRanges(cells: number[]): string {
   return parts.join(", ");
 }
 
+/** Cells for a diagram label: the ranges when short, else "first-last (N cells)" so nodes stay narrow. */
+export function cellSpan(cells: number[]): string {
+  const ranges = cellRanges(cells);
+  if (ranges.split(", ").length <= 3) return `cells ${ranges}`;
+  const sorted = [...new Set(cells)].sort((a, b) => a - b);
+  return `cells ${sorted[0]! + 1}-${sorted[sorted.length - 1]! + 1} (${sorted.length})`;
+}
+
 /** At most `max` names, then "+N". */
 export function nameList(names: string[], max = 4): string {
   if (names.length <= max) return names.join(", ");
