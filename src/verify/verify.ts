@@ -70,6 +70,11 @@ export interface VerifyOptions {
   signal?: AbortSignal;
   onProgress?: (p: VerifyProgress) => void;
   tolerance?: Tolerance;
+  /**
+   * Reuse the notebook side between calls (benchmarks, mutation testing): filled on the first call, used by
+   * the next ones. The notebook and its data must not change in between.
+   */
+  cache?: { notebook?: Recording };
 }
 
 interface ProjectContext {
@@ -292,7 +297,8 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
   };
   const t0 = Date.now();
   const files = new Map(ctx.steps.map((s) => [s.name, filesOf(s, defaults)] as const));
-  const rec = await runNotebookSide(ctx, opts, files);
+  const rec = opts.cache?.notebook ?? (await runNotebookSide(ctx, opts, files));
+  if (opts.cache) opts.cache.notebook = rec;
   report.notebookMs = Date.now() - t0;
   if (rec.failure) report.notebookFailure = rec.failure;
   const random = await randomnessFindings(ctx.nb, ctx.notebookPath);

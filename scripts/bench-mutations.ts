@@ -1,0 +1,276 @@
+/**
+ * npm run bench:mutations -- [--python PATH] [--only NAME] [--json]
+ *
+ * Mutation testing of the proof. For each fixture notebook (test/fixtures/notebooks/extract/*, the verify
+ * fixture sales.ipynb and the bundled example), copied to a scratch folder: `fledge extract --record`, a
+ * baseline `fledge verify` and `pytest` (both must pass), then one small change per kind to one generated step
+ * — drop a `dropna`, change a numeric constant, swap two column names — each undone after its run. A mutation
+ * is caught by verify when verify reports ✗ (different or failed) at the mutated step, and by the tests when
+ * pytest fails. Prints every mutation with both outcomes and the shares (targets: verify 100%, tests ≥ 90%).
+ * The notebook side of verify is run once per fixture and reused (it does not change between mutations).
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import type { CliContext } from "../src/cli/command.js";
+import { main } from "../src/cli/main.js";
+import { initGenerate } from "../src/generate/project.js";
+import { initPython } from "../src/python/index.js";
+import type { Recording } from "../src/verify/record.js";
+import { type VerifyReport, verifyProject } from "../src/verify/verify.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const python = resolve(arg("--python") ?? join(ROOT, ".venv", "bin", "python"));
+const only = arg("--only");
+const asJson = process.argv.includes("--json");
+
+function fixtures(): string[] {
+  const out: string[] = [];
+  const dir = join(ROOT, "test", "fixtures", "notebooks", "extract");
+  if (existsSync(dir)) {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      if (!d.isDirectory()) continue;
+      const nb = readdirSync(join(dir, d.name)).find((f) => f.endsWith(".ipynb"));
+      if (nb) out.push(join(dir, d.name, nb));
+    }
+  }
+  out.push(
+    join(ROOT, "test", "fixtures", "verify", "sales.ipynb"),
+    join(ROOT, "examples", "churn", "churn.ipynb"),
+  );
+  return out.filter((f) => existsSync(f) && (!only || f.includes(only)));
+}
+
+async function fledge(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const ctx: CliContext = {
+    cwd: ROOT,
+    env: process.env,
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    stdin: new PassThrough(),
+    color: false,
+    signal: new AbortController().signal,
+  };
+  return { code: await main(argv, ctx), out, err };
+}
+
+function pytest(project: string): { ok: boolean; summary: string } {
+  const r = spawnSync(python, ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], {
+    cwd: project,
+    env: { ...process.env, PYTHONPATH: join(project, "src") },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  const summary = (r.stdout.trim().split("\n").pop() ?? "").trim();
+  return { ok: r.status === 0, summary };
+}
+
+interface Mutation {
+  kind: "drop-dropna" | "change-constant" | "swap-columns";
+  step: string;
+  file: string;
+  description: string;
+  apply: (src: string) => string;
+}
+
+/** Lines of the function body (after the signature and docstring) where a mutation may apply. */
+function bodyStart(src: string): number {
+  const lines = src.split("\n");
+  const def = lines.findIndex((l) => /^def /.test(l));
+  let i = def;
+  while (i < lines.length && !/\)\s*(->.*)?:\s*$/.test(lines[i] as string)) i++;
+  i++;
+  if (/^\s+("""|''')/.test(lines[i] ?? "")) {
+    const q = (lines[i] as string).trim().slice(0, 3);
+    if (!((lines[i] as string).trim().length > 3 && (lines[i] as string).trim().endsWith(q))) {
+      i++;
+      while (i < lines.length && !(lines[i] as string).includes(q)) i++;
+    }
+    i++;
+  }
+  return i;
+}
+
+function replaceInBody(
+  src: string,
+  re: RegExp,
+  fn: (m: RegExpExecArray) => string | undefined,
+): string | undefined {
+  const lines = src.split("\n");
+  for (let i = bodyStart(src); i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (/^\s*(#|return\b|logger\.|print\()/.test(line)) continue;
+    const m = re.exec(line);
+    if (!m) continue;
+    const replaced = fn(m);
+    if (replaced === undefined) continue;
+    lines[i] = line.slice(0, m.index) + replaced + line.slice(m.index + m[0].length);
+    return lines.join("\n");
+  }
+  return undefined;
+}
+
+function mutationsFor(project: string, pkg: string, steps: string[]): Mutation[] {
+  const found: Mutation[] = [];
+  const kinds: Mutation["kind"][] = ["drop-dropna", "change-constant", "swap-columns"];
+  for (const kind of kinds) {
+    for (const step of steps) {
+      const file = join(project, "src", pkg, "steps", `${step}.py`);
+      const src = readFileSync(file, "utf8");
+      let apply: ((s: string) => string | undefined) | undefined;
+      let description = "";
+      if (kind === "drop-dropna") {
+        apply = (s) =>
+          replaceInBody(s, /(\w+)\.dropna\([^()]*(\([^()]*\)[^()]*)*\)/, (m) =>
+            /inplace\s*=\s*True/.test(m[0]) ? "None" : m[1],
+          );
+        description = "remove a .dropna(…) call";
+      } else if (kind === "change-constant") {
+        apply = (s) =>
+          replaceInBody(s, /(?<![\w.\]"'])(\d+\.\d+|\d+)(?![\w.])/, (m) => {
+            const v = m[1] as string;
+            if (v.includes(".")) return String(Number(v) * 1.5);
+            return String(Number(v) + 1);
+          });
+        description = "change a numeric constant";
+      } else {
+        apply = (s) =>
+          replaceInBody(s, /\[\s*("[^"]+"|'[^']+')\s*,\s*("[^"]+"|'[^']+')/, (m) => `[${m[2]}, ${m[1]}`);
+        description = "swap the first two column names of a list";
+      }
+      const mutated = apply(src);
+      if (mutated !== undefined && mutated !== src) {
+        const changed = mutated.split("\n").find((l, i) => l !== src.split("\n")[i]) ?? "";
+        found.push({
+          kind,
+          step,
+          file,
+          description: `${description}: ${changed.trim()}`,
+          apply: () => mutated,
+        });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+interface Row {
+  fixture: string;
+  mutation: string;
+  step: string;
+  kind: string;
+  verify: string;
+  verifyCaught: boolean;
+  tests: string;
+  testsCaught: boolean;
+}
+
+async function main_(): Promise<void> {
+  // Load the parsers once, in the order the CLI does, before any command runs in this process.
+  await initPython();
+  await initGenerate();
+  const rows: Row[] = [];
+  const problems: string[] = [];
+  const started = Date.now();
+  for (const nb of fixtures()) {
+    const name = basename(nb, ".ipynb");
+    const scratch = mkdtempSync(join(tmpdir(), `fledge-mut-${name}-`));
+    try {
+      cpSync(dirname(nb), join(scratch, "nb"), { recursive: true });
+      const project = join(scratch, "project");
+      const ex = await fledge([
+        "extract",
+        join(scratch, "nb", basename(nb)),
+        "-o",
+        project,
+        "--record",
+        "--python",
+        python,
+        "--no-git",
+      ]);
+      if (ex.code !== 0) {
+        problems.push(
+          `${name}: extract failed (${ex.code}): ${ex.err.trim().split("\n").slice(-3).join(" | ")}`,
+        );
+        continue;
+      }
+      const manifest = JSON.parse(readFileSync(join(project, ".fledge", "manifest.json"), "utf8"));
+      const stepsFile = JSON.parse(readFileSync(join(project, ".fledge", "steps.json"), "utf8"));
+      const steps: string[] = stepsFile.steps.map((s: { module: string }) => s.module);
+      const cache: { notebook?: Recording } = {};
+      const run = (): Promise<VerifyReport> =>
+        verifyProject({ projectDir: project, kernel: { python }, cache, cellTimeoutMs: 600_000 });
+      const base = await run();
+      const baseBad = base.steps.filter((s) => s.status === "different" || s.status === "failed");
+      const baseTests = pytest(project);
+      if (baseBad.length > 0 || base.notebookFailure || !baseTests.ok) {
+        problems.push(
+          `${name}: baseline not clean — verify: ${baseBad.map((s) => `${s.step} ${s.status}`).join(", ") || "ok"}` +
+            `${base.notebookFailure ? ` (notebook failed in cell ${base.notebookFailure.cell + 1})` : ""}; pytest: ${baseTests.summary}`,
+        );
+      }
+      const notComparable = base.steps.filter((s) => s.status === "not-comparable").map((s) => s.step);
+      for (const m of mutationsFor(project, manifest.package, steps)) {
+        const original = readFileSync(m.file, "utf8");
+        writeFileSync(m.file, m.apply(original));
+        try {
+          const r = await run();
+          const at = r.steps.find((s) => s.step === m.step);
+          const firstBad = r.steps.find((s) => s.status === "different" || s.status === "failed");
+          const verifyCaught = at?.status === "different" || at?.status === "failed";
+          const t = pytest(project);
+          rows.push({
+            fixture: name,
+            mutation: m.description,
+            step: m.step,
+            kind: m.kind,
+            verify: verifyCaught
+              ? `✗ at ${m.step}${at?.difference ? ` (${at.difference.path}: ${at.difference.kind})` : ` (${at?.why?.slice(0, 60)})`}`
+              : `missed: ${m.step} ${at?.status ?? "absent"}${at?.why ? ` (${at.why.slice(0, 80)})` : ""}${firstBad ? `; first ✗ at ${firstBad.step}` : ""}${notComparable.includes(m.step) ? " [not comparable at baseline]" : ""}`,
+            verifyCaught,
+            tests: t.ok ? `passed (${t.summary})` : `failed (${t.summary})`,
+            testsCaught: !t.ok,
+          });
+        } finally {
+          writeFileSync(m.file, original);
+        }
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const n = rows.length;
+  const v = rows.filter((r) => r.verifyCaught).length;
+  const t = rows.filter((r) => r.testsCaught).length;
+  if (asJson) {
+    console.log(JSON.stringify({ rows, problems, verify: v, tests: t, total: n }, null, 2));
+    return;
+  }
+  console.log(
+    `bench:mutations — load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}, ${((Date.now() - started) / 60000).toFixed(1)} min`,
+  );
+  for (const r of rows) {
+    console.log(`\n${r.fixture} / ${r.step} / ${r.kind}: ${r.mutation}`);
+    console.log(`  verify: ${r.verify}`);
+    console.log(`  tests:  ${r.tests}`);
+  }
+  for (const p of problems) console.log(`\nproblem: ${p}`);
+  const pct = (k: number) => (n ? `${((100 * k) / n).toFixed(0)}%` : "n/a");
+  console.log(
+    `\nverify caught ${v}/${n} (${pct(v)}, target 100%); tests caught ${t}/${n} (${pct(t)}, target ≥ 90%)`,
+  );
+}
+
+await main_();
