@@ -1,11 +1,12 @@
 /**
- * npm run bench:run -- [--runs N] [--python PATH] [--cells N] [--json]
+ * npm run bench:run -- [--runs N] [--example-runs N] [--python PATH] [--cells N] [--json]
  *
  * Runs the same notebooks with `fledge run`, `jupyter nbconvert --to notebook --execute` and `papermill`
  * (all with the project's .venv Python and ipykernel), side by side in one run, interleaved so each tool
  * sees the same machine load: (a) the bundled example examples/churn/churn.ipynb (skipped with a message
  * when absent), (b) a synthetic notebook of light cells (100 by default). Each measurement is the wall time
  * of the whole command, process start and kernel start included. Prints medians and ratios.
+ * Runs: 7 per tool on the synthetic notebook (--runs), 3 on the example (--example-runs; it takes ~10 s a run).
  * Target (issue 6): fledge ≤ half of nbconvert's wall time on the synthetic notebook.
  */
 import { spawnSync } from "node:child_process";
@@ -21,7 +22,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const runs = Number(arg("--runs") ?? 5);
+const runs = Number(arg("--runs") ?? 7);
+const exampleRuns = Number(arg("--example-runs") ?? 3);
 const cellCount = Number(arg("--cells") ?? 100);
 const python = resolve(arg("--python") ?? join(ROOT, ".venv", "bin", "python"));
 const bin = dirname(python);
@@ -157,7 +159,7 @@ interface Case {
   executed: Record<string, number>;
 }
 
-function bench(name: string, notebook: string, list: Tool[]): Case {
+function bench(name: string, notebook: string, list: Tool[], runs: number): Case {
   const outDir = join(dirname(notebook), "bench-out");
   mkdirSync(outDir, { recursive: true });
   const times: Record<string, number[]> = {};
@@ -199,14 +201,14 @@ function main(): void {
   if (existsSync(join(example, "churn.ipynb"))) {
     const dest = join(work, "churn");
     cpSync(example, dest, { recursive: true, filter: (s) => !s.includes(join("churn", "outputs")) });
-    cases.push(bench("examples/churn/churn.ipynb", join(dest, "churn.ipynb"), list));
+    cases.push(bench("examples/churn/churn.ipynb", join(dest, "churn.ipynb"), list, exampleRuns));
   } else if (!asJson) {
     console.log("(skipping the bundled example: examples/churn/churn.ipynb is absent)");
   }
   const synth = join(work, "synthetic", `synthetic-${cellCount}.ipynb`);
   mkdirSync(dirname(synth), { recursive: true });
   writeFileSync(synth, syntheticNotebook(cellCount));
-  cases.push(bench(`synthetic (${cellCount} light code cells)`, synth, list));
+  cases.push(bench(`synthetic (${cellCount} light code cells)`, synth, list, runs));
   const load1 = loadavg();
   rmSync(work, { recursive: true, force: true });
 
@@ -214,7 +216,7 @@ function main(): void {
     const med = Object.fromEntries(Object.entries(c.times).map(([k, v]) => [k, median(v)]));
     return {
       notebook: c.name,
-      runs,
+      runs: c.times.fledge?.length ?? 0,
       medianMs: med,
       allMs: c.times,
       executedCodeCells: c.executed,
@@ -229,12 +231,12 @@ function main(): void {
     return;
   }
   console.log(`fledge started as: ${fledgeHow}`);
-  console.log(`Python: ${python}; ${runs} runs per tool, interleaved; wall time of the whole command.`);
+  console.log(`Python: ${python}; runs per tool interleaved; wall time of the whole command.`);
   console.log(
     `Load average at start ${load0.map((x) => x.toFixed(1)).join(" ")}, at end ${load1.map((x) => x.toFixed(1)).join(" ")} (shared machine).`,
   );
   for (const s of summary) {
-    console.log(`\n${s.notebook}`);
+    console.log(`\n${s.notebook} (${s.runs} runs each)`);
     for (const [tool, ms] of Object.entries(s.medianMs)) {
       const all = s.allMs[tool]!.map((x) => (x / 1000).toFixed(2)).join(" ");
       console.log(

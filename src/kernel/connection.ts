@@ -8,7 +8,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as zmq from "zeromq";
+import type * as Zmq from "zeromq";
+
+type ZmqModule = typeof Zmq;
+let zmqModule: ZmqModule | undefined;
+
+/** Loads the ZeroMQ binding (a native addon) on first use, so it can load while the kernel starts. */
+export async function loadZmq(): Promise<ZmqModule> {
+  zmqModule ??= await import("zeromq");
+  return zmqModule;
+}
+
 import { DecodeError, type Message, Session } from "./messages.js";
 
 export type Channel = "shell" | "iopub" | "stdin" | "control" | "hb";
@@ -94,17 +104,20 @@ export type MessageHandler = (channel: Channel, msg: Message) => void;
 /** The client side of a kernel connection. */
 export class Channels {
   readonly session: Session;
-  private readonly shell: zmq.Dealer;
-  private readonly control: zmq.Dealer;
-  private readonly stdin: zmq.Dealer;
-  private readonly iopub: zmq.Subscriber;
-  private hb: zmq.Request;
+  private readonly zmq: ZmqModule;
+  private readonly shell: Zmq.Dealer;
+  private readonly control: Zmq.Dealer;
+  private readonly stdin: Zmq.Dealer;
+  private readonly iopub: Zmq.Subscriber;
+  private hb: Zmq.Request;
   private closed = false;
   private readonly info: ConnectionInfo;
   /** Problems decoding received messages (bad signatures, malformed frames), newest last. */
   readonly problems: string[] = [];
 
-  constructor(info: ConnectionInfo, onMessage: MessageHandler) {
+  /** Connects to a kernel; `zmq` comes from `loadZmq()`. */
+  constructor(zmq: ZmqModule, info: ConnectionInfo, onMessage: MessageHandler) {
+    this.zmq = zmq;
     this.info = info;
     this.session = new Session(info.key, info.signature_scheme);
     const routingId = this.session.id;
@@ -124,13 +137,13 @@ export class Channels {
     this.pump("iopub", this.iopub, onMessage);
   }
 
-  private newHeartbeat(): zmq.Request {
-    const hb = new zmq.Request({ linger: 0, receiveTimeout: 1 });
+  private newHeartbeat(): Zmq.Request {
+    const hb = new this.zmq.Request({ linger: 0, receiveTimeout: 1 });
     hb.connect(url(this.info, this.info.hb_port));
     return hb;
   }
 
-  private pump(channel: Channel, socket: zmq.Dealer | zmq.Subscriber, onMessage: MessageHandler): void {
+  private pump(channel: Channel, socket: Zmq.Dealer | Zmq.Subscriber, onMessage: MessageHandler): void {
     void (async () => {
       try {
         for await (const frames of socket) {

@@ -9,7 +9,13 @@
  */
 import { FledgeError } from "../errors.js";
 import type { Output } from "../notebook/types.js";
-import { Channels, type ConnectionInfo, newConnectionInfo, writeConnectionFile } from "./connection.js";
+import {
+  Channels,
+  type ConnectionInfo,
+  loadZmq,
+  newConnectionInfo,
+  writeConnectionFile,
+} from "./connection.js";
 import { type KernelRequest, type ResolvedKernel, resolveKernel } from "./kernelspec.js";
 import type {
   ExecuteReplyContent,
@@ -486,9 +492,23 @@ async function startOnce(resolved: ResolvedKernel, opts: StartOptions): Promise<
       cause: err,
     });
   }
+  let zmq: Awaited<ReturnType<typeof loadZmq>>;
+  try {
+    zmq = await loadZmq();
+  } catch (err) {
+    await proc.kill(0);
+    file.remove();
+    throw new FledgeError(
+      "E_INTERNAL",
+      `the ZeroMQ binding (npm package zeromq) failed to load: ${(err as Error).message}`,
+      {
+        hint: "Reinstall fledge (`npm install`); zeromq ships prebuilt binaries for Linux, macOS and Windows.",
+      },
+    );
+  }
   let iopubSeen = false;
   let kernel: Kernel | undefined;
-  const channels = new Channels(info, (channel, msg) => {
+  const channels = new Channels(zmq, info, (channel, msg) => {
     if (channel === "iopub") iopubSeen = true;
     kernel?.handle(channel, msg);
   });
