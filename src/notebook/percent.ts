@@ -545,7 +545,8 @@ function readHeader(lines: string[], warn: (m: string) => void): Header {
 function cellId(index: number, type: string, source: string, used: Set<string>): string {
   let salt = 0;
   for (;;) {
-    const id = fnv1a(`${index}:${salt}:${type}:${source}`);
+    // Stable for the same cell at the same place; only the start of the source is hashed (cheap).
+    const id = fnv1a(`${index}:${salt}:${type}:${source.length}:${source.slice(0, 64)}`);
     if (!used.has(id)) {
       used.add(id);
       return id;

@@ -18,7 +18,7 @@ export interface CellView {
   metadataJson: string;
   /** Type and source: what matching cells compares. */
   key: string;
-  /** Short hash of type, source and visible metadata. */
+  /** Short label (FNV-1a) of type, source and visible metadata: see {@link cellLabel}. */
   hash: string;
 }
 

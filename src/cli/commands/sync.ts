@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { FledgeError } from "../../errors.js";
 import { fileError, readTextFile, writeFileAtomic } from "../../notebook/fs.js";
@@ -38,9 +38,9 @@ function pairOf(arg: string): PairPaths {
   return { ipynb: `${base}.ipynb`, py: `${base}.py` };
 }
 
-async function mtimeOf(path: string): Promise<number | undefined> {
+function mtimeOf(path: string): number | undefined {
   try {
-    const st = await stat(path);
+    const st = statSync(path);
     if (st.isDirectory())
       throw fileError(Object.assign(new Error("is a directory"), { code: "EISDIR" }), path);
     return st.mtimeMs;
@@ -55,7 +55,9 @@ function sameViews(a: Notebook, b: Notebook): number[] {
   const va = cellViews(a);
   const vb = cellViews(b);
   const bad: number[] = [];
-  for (let i = 0; i < Math.max(va.length, vb.length); i++) if (va[i]?.hash !== vb[i]?.hash) bad.push(i);
+  for (let i = 0; i < Math.max(va.length, vb.length); i++) {
+    if (va[i]?.key !== vb[i]?.key || va[i]?.metadataJson !== vb[i]?.metadataJson) bad.push(i);
+  }
   return bad;
 }
 
@@ -160,7 +162,8 @@ async function syncOne(
 ): Promise<{ conflict?: string; lines: string[] }> {
   const paths = pairOf(arg);
   const abs: PairPaths = { ipynb: resolve(ctx.cwd, paths.ipynb), py: resolve(ctx.cwd, paths.py) };
-  const [nbTime, pyTime] = await Promise.all([mtimeOf(abs.ipynb), mtimeOf(abs.py)]);
+  const nbTime = mtimeOf(abs.ipynb);
+  const pyTime = mtimeOf(abs.py);
   const given = arg === paths.py || extname(arg).toLowerCase() === ".py" ? "py" : "ipynb";
   if ((given === "py" ? pyTime : nbTime) === undefined) {
     throw fileError(
@@ -174,7 +177,11 @@ async function syncOne(
   const lines: string[] = [];
   let nbText: string | undefined;
   if (nbTime !== undefined) {
-    nbText = await readFile(abs.ipynb, "utf8");
+    try {
+      nbText = readFileSync(abs.ipynb, "utf8");
+    } catch (err) {
+      throw fileError(err, paths.ipynb);
+    }
     const fast = readInputsFast(nbText);
     if (fast) ipynb = { path: paths.ipynb, notebook: fast, mtimeMs: nbTime };
   }
