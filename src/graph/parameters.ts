@@ -97,8 +97,8 @@ function pathName(v: string): string {
       .filter(Boolean)
       .pop() ?? "data";
   const stem = last.replace(/\.(?:gz|bz2|xz|zip)$/i, "").replace(/\.[^.]+$/, "");
-  const id = toIdentifier(stem);
-  return id.endsWith("_path") ? id : `${id === "step" ? "data" : id}_path`;
+  const base = stem.replace(/_?path$/i, "") || "data";
+  return toIdentifier(`${base}_path`);
 }
 
 function kindOf(name: string, value: Value): StepParameter["kind"] {

@@ -303,3 +303,29 @@ describe("saved figures", () => {
     expect(checkWorkflowMap(n, analysis, map)).toEqual([]);
   });
 });
+
+describe("portability", () => {
+  it("CRLF sources give the same steps and parameter spans as LF sources", async () => {
+    const cells = [
+      { md: "## Load\r\n" },
+      'import pandas as pd\r\ndf = pd.read_csv("data/in.csv")',
+      { md: "## Clean" },
+      'df = df.dropna()\r\ndf = df[df["a"] > 0]',
+      { md: "## Save" },
+      'df.to_csv("out/clean.csv")',
+    ];
+    const crlf = await mapNotebook(notebookOf(cells));
+    const lf = await mapNotebook(
+      notebookOf(
+        cells.map((c) =>
+          typeof c === "string" ? c.replace(/\r\n/g, "\n") : { md: c.md.replace(/\r\n/g, "\n") },
+        ),
+      ),
+    );
+    expect(crlf.map.steps.map((s) => [s.name, s.cells, s.inputs, s.outputs])).toEqual(
+      lf.map.steps.map((s) => [s.name, s.cells, s.inputs, s.outputs]),
+    );
+    const p = crlf.map.steps[0]!.parameters[0]!;
+    expect(p).toMatchObject({ name: "in_path", literal: '"data/in.csv"', span: { line: 2, column: 18 } });
+  });
+});
