@@ -1,5 +1,5 @@
 /**
- * npm run bench:analyze -- <dir> [--runs 5] [--json]
+ * npm run bench:analyze -- <dir> [--runs 5] [--dist] [--json]
  *
  * Speed of the Python understanding layer:
  * - every notebook under <dir> analysed with analyzeNotebook, in a fresh Node process per run, so the total
@@ -13,11 +13,12 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { readNotebookFile, requirePythonKernel } from "../src/notebook/index.js";
 import type { Notebook } from "../src/notebook/types.js";
-import { analyzeNotebook, initPython, maskIPython } from "../src/python/index.js";
-import { venvPython } from "../test/helpers/env.js";
+import * as fromSource from "../src/python/index.js";
+import { maskIPython } from "../src/python/index.js";
+import { ROOT, venvPython } from "../test/helpers/env.js";
 
 const SYNTHETIC_CELLS = 5000;
 
@@ -58,6 +59,8 @@ function synthetic(notebooks: Notebook[]): Notebook {
 }
 
 interface WorkerResult {
+  /** CPU time (user + system) of init + analysis: stable on a loaded machine, unlike wall time. */
+  cpuMs: number;
   initMs: number;
   analyzeMs: number;
   totalMs: number;
@@ -67,10 +70,18 @@ interface WorkerResult {
   cells: number;
 }
 
-/** One measured run (in its own process, so WebAssembly loading is cold). */
-async function worker(dir: string): Promise<void> {
+/**
+ * One measured run (in its own process, so WebAssembly loading is cold). With `--dist`, the built library
+ * (dist/, what users run) instead of the TypeScript sources through tsx.
+ */
+async function worker(dir: string, dist: boolean): Promise<void> {
+  const lib: typeof fromSource = dist
+    ? ((await import(pathToFileURL(join(ROOT, "dist", "python", "index.js")).href)) as typeof fromSource)
+    : fromSource;
+  const { analyzeNotebook, initPython } = lib;
   const notebooks = await loadAll(dir);
   const syn = synthetic(notebooks);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await initPython();
   const t1 = performance.now();
@@ -82,10 +93,12 @@ async function worker(dir: string): Promise<void> {
     perNotebookMs.push(performance.now() - s);
   }
   const t2 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const s = performance.now();
   analyzeNotebook(syn);
   const syntheticMs = performance.now() - s;
   const result: WorkerResult = {
+    cpuMs: (cpu.user + cpu.system) / 1000,
     initMs: t1 - t0,
     analyzeMs: t2 - t1,
     totalMs: t2 - t0,
@@ -101,6 +114,7 @@ const PYTHON_BENCH = `
 import ast, json, symtable, sys, time
 notebooks = json.load(sys.stdin)
 t0 = time.perf_counter()
+c0 = time.process_time()
 for cells in notebooks:
     for src in cells:
         try:
@@ -108,10 +122,13 @@ for cells in notebooks:
             symtable.symtable(src, "<cell>", "exec")
         except SyntaxError:
             pass
-print(json.dumps({"ms": (time.perf_counter() - t0) * 1000}))
+print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "cpu": (time.process_time() - c0) * 1000}))
 `;
 
-function pythonRun(python: string, payload: string): { inProcessMs: number; processMs: number } {
+function pythonRun(
+  python: string,
+  payload: string,
+): { inProcessMs: number; cpuMs: number; processMs: number } {
   const t0 = performance.now();
   const res = spawnSync(python, ["-c", PYTHON_BENCH], {
     input: payload,
@@ -120,7 +137,8 @@ function pythonRun(python: string, payload: string): { inProcessMs: number; proc
   });
   const processMs = performance.now() - t0;
   if (res.status !== 0) throw new Error(`python benchmark failed: ${res.stderr}`);
-  return { inProcessMs: (JSON.parse(res.stdout) as { ms: number }).ms, processMs };
+  const out = JSON.parse(res.stdout) as { ms: number; cpu: number };
+  return { inProcessMs: out.ms, cpuMs: out.cpu, processMs };
 }
 
 function median(xs: number[]): number {
@@ -141,7 +159,8 @@ async function main(): Promise<void> {
     process.stderr.write("usage: npm run bench:analyze -- <dir with notebooks> [--runs N] [--json]\n");
     process.exit(2);
   }
-  if (args.includes("--worker")) return worker(dir);
+  const dist = args.includes("--dist");
+  if (args.includes("--worker")) return worker(dir, dist);
   const runsAt = args.indexOf("--runs");
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 5;
   const notebooks = await loadAll(dir);
@@ -153,12 +172,16 @@ async function main(): Promise<void> {
   const python = venvPython();
   const self = fileURLToPath(import.meta.url);
   const node: WorkerResult[] = [];
-  const py: { inProcessMs: number; processMs: number }[] = [];
+  const py: { inProcessMs: number; cpuMs: number; processMs: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    const res = spawnSync(process.execPath, [...process.execArgv, self, dir, "--worker"], {
-      encoding: "utf8",
-      maxBuffer: 1 << 26,
-    });
+    const res = spawnSync(
+      process.execPath,
+      [...process.execArgv, self, dir, "--worker", ...(dist ? ["--dist"] : [])],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      },
+    );
     if (res.status !== 0) throw new Error(`worker failed: ${res.stderr}`);
     node.push(JSON.parse(res.stdout) as WorkerResult);
     py.push(pythonRun(python, payload));
@@ -172,12 +195,14 @@ async function main(): Promise<void> {
       wasmInitMs: m((w) => w.initMs),
       analyzeMs: m((w) => w.analyzeMs),
       totalMs: m((w) => w.totalMs),
+      cpuMs: m((w) => w.cpuMs),
       p50NotebookMs: m((w) => percentile(w.perNotebookMs, 50)),
       p99NotebookMs: m((w) => percentile(w.perNotebookMs, 99)),
       maxNotebookMs: m((w) => Math.max(...w.perNotebookMs)),
     },
     python: {
       astSymtableMs: median(py.map((p) => p.inProcessMs)),
+      cpuMs: median(py.map((p) => p.cpuMs)),
       processMs: median(py.map((p) => p.processMs)),
     },
     synthetic: {
@@ -194,10 +219,11 @@ async function main(): Promise<void> {
   const ratio = summary.fledge.totalMs / summary.python.astSymtableMs;
   process.stdout.write(
     [
-      `bench:analyze — ${summary.notebooks} notebooks, ${summary.codeCells} code cells, median of ${runs} runs`,
+      `bench:analyze — ${summary.notebooks} notebooks, ${summary.codeCells} code cells, median of ${runs} runs (${dist ? "dist/" : "src/ via tsx"})`,
       `fledge total (incl. WebAssembly start): ${f(summary.fledge.totalMs)} ms  (wasm init ${f(summary.fledge.wasmInitMs)} ms + analysis ${f(summary.fledge.analyzeMs)} ms)`,
       `python ast.parse + symtable, same cells: ${f(summary.python.astSymtableMs)} ms in-process (${f(summary.python.processMs)} ms as a process)`,
       `ratio fledge/python (in-process):       ${ratio.toFixed(2)}`,
+      `CPU time (stable under load): fledge ${f(summary.fledge.cpuMs)} ms (incl. wasm start) vs python ${f(summary.python.cpuMs)} ms, ratio ${(summary.fledge.cpuMs / summary.python.cpuMs).toFixed(2)}`,
       `per notebook: p50 ${f(summary.fledge.p50NotebookMs)} ms, p99 ${f(summary.fledge.p99NotebookMs)} ms, max ${f(summary.fledge.maxNotebookMs)} ms`,
       `synthetic ${SYNTHETIC_CELLS}-cell notebook: ${f(summary.synthetic.ms)} ms, peak RSS ${f(summary.synthetic.peakRssMb)} MB`,
     ].join("\n") + "\n",
