@@ -21,6 +21,14 @@ export {
   requirePythonKernel,
 } from "./load.js";
 export { cloneJson } from "./memo.js";
+export {
+  type PairingHeader,
+  type PercentReadResult,
+  type PercentWriteOptions,
+  parsePercent,
+  type SyncState,
+  writePercent,
+} from "./percent.js";
 export { KNOWN_MINOR, type NotebookOrigin, type ParsedNotebook, parseNotebook } from "./read.js";
 export {
   DEFAULT_KEEP_OUTPUT_TAGS,
@@ -29,5 +37,12 @@ export {
   type StripResult,
   stripNotebook,
 } from "./strip.js";
+export {
+  decideSync,
+  mergePyIntoNotebook,
+  type SyncAction,
+  type SyncDecision,
+  type SyncInput,
+} from "./sync.js";
 export { type ValidationProblem, validateNotebook } from "./validate.js";
 export { isSplitMime, serializeNotebook, splitLines, type WriteOptions } from "./write.js";
