@@ -3,7 +3,7 @@ import { basename, extname, resolve } from "node:path";
 import { FledgeError } from "../../errors.js";
 import { buildDataflow } from "../../graph/dataflow.js";
 import { buildWorkflowMap } from "../../graph/steps.js";
-import { parseStepsFile, STEPS_FILE_HELP } from "../../graph/stepsfile.js";
+import { parseStepsFile } from "../../graph/stepsfile.js";
 import { readNotebookFile, requirePythonKernel, writeFileAtomic } from "../../notebook/index.js";
 import { analyzeNotebook, initPython } from "../../python/index.js";
 import { type CellFinding, MAP_FORMATS, type MapFormat, renderMap } from "../../render/index.js";
@@ -68,7 +68,8 @@ export const command: Command = {
     ["", "    - {name: load_data, start: 2}      # start = cell number as printed"],
     ["", '    - {name: train_model, start: "9:4"} # cell 9 from line 4'],
     ["", "  rename: {process_data: build_features}  # or only rename detected steps"],
-    ["", STEPS_FILE_HELP[1]!.replace(/^.*Names/, "Names")],
+    ["", "Names: snake_case identifiers. Code above the first start joins the first step;"],
+    ["", "exploration (displays, plots) is still found automatically and left out of the steps."],
   ],
   examples: [
     "fledge map analysis.ipynb",
