@@ -87,6 +87,7 @@ function describe(text: string, pos: number): string {
 export function parseJson(text: string): unknown {
   let pos = 0;
   const n = text.length;
+  let nextBackslash = -2; // unknown yet
 
   const fail = (message: string, at: number = pos): never => {
     throw new JsonSyntaxError(message, text, at);
@@ -105,7 +106,10 @@ export function parseJson(text: string): unknown {
     const start = pos + 1;
     let end = text.indexOf('"', start);
     if (end === -1) fail("unterminated string (the file may be truncated)", n);
-    let bs = text.indexOf("\\", start);
+    // The next backslash in the file is cached: searching afresh for every string would be quadratic in a file
+    // with few backslashes.
+    if (nextBackslash !== -1 && nextBackslash < start) nextBackslash = text.indexOf("\\", start);
+    let bs = nextBackslash;
     if (bs === -1 || bs > end) {
       pos = end + 1;
       return text.slice(start, end);
@@ -137,6 +141,7 @@ export function parseJson(text: string): unknown {
     }
     out += text.slice(chunk, end);
     pos = end + 1;
+    nextBackslash = bs; // the first backslash after this string (or -1)
     return out;
   };
 
