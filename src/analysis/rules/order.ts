@@ -97,8 +97,19 @@ function executionCountRules(ctx: CheckContext): void {
   }
 }
 
+/** Cells that do not parse: they fail before any name is looked up (FL001 says so), and their names are guesses. */
+function brokenCells(ctx: CheckContext): Set<number> {
+  return new Set(
+    ctx.code
+      .filter((c) => c.analysis?.diagnostics.some((d) => d.code === "syntax-error"))
+      .map((c) => c.index),
+  );
+}
+
 function forwardReadRules(ctx: CheckContext): void {
+  const broken = brokenCells(ctx);
   for (const f of ctx.graph.forwardReads) {
+    if (broken.has(f.cell)) continue;
     const others = f.definedIn.filter((d) => d !== f.cell);
     const through = f.via ? ` (read inside \`${f.via}\`, called here)` : "";
     const message =
@@ -139,8 +150,9 @@ function isAutomagic(ctx: CheckContext, cell: number, line: number): boolean {
 function undefinedNameRule(ctx: CheckContext): void {
   const gaps = countGaps(ctx.code).gapped;
   const pylab = ctx.code.find((c) => c.scanned.magicLines.some((m) => /^%pylab\b/.test(m.text)));
+  const broken = brokenCells(ctx);
   for (const u of ctx.graph.undefinedReads) {
-    if (isAutomagic(ctx, u.cell, u.span.line)) continue;
+    if (broken.has(u.cell) || isAutomagic(ctx, u.cell, u.span.line)) continue;
     const through = u.via ? ` (read inside \`${u.via}\`, called here)` : "";
     const links = ctx.graph.chains[u.name] ?? [];
     const deleted = [...links].reverse().find((l) => l.kind === "delete" && l.cell < u.cell);
