@@ -4,7 +4,7 @@
  * not a notebook at all (not JSON, not an object, no cell list, unknown nbformat) is an error.
  */
 import { FledgeError } from "../errors.js";
-import { JsonSyntaxError, numberValue, parseJson } from "./json.js";
+import { JsonSyntaxError, lineColumn, numberValue, parseJson } from "./json.js";
 import { notebookMemos, sourceMemos, verbatimObjects } from "./memo.js";
 import type { Cell, Notebook, ReadWarning } from "./types.js";
 import { upgradeToV4 } from "./upgrade.js";
@@ -38,16 +38,24 @@ function kind(v: unknown): string {
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
+const TRUNCATED_HINT =
+  "The file was probably cut off while being saved (a crash or a full disk): restore it from git or a backup.";
+const CONFLICT_MARKER = /(^|\n)<{7} /;
 const NOT_A_NOTEBOOK_HINT =
   "Is this a Jupyter notebook (.ipynb)? Open it in Jupyter to check, or restore it from git.";
 
 /** Parse notebook file text. Throws FledgeError E_INPUT (with file, line/column or JSON path) for broken files. */
 export function parseNotebook(text: string, file?: string): ParsedNotebook {
   const warnings: ReadWarning[] = [];
-  const bad = (message: string, jsonPath?: string, extra: { line?: number; column?: number } = {}): never => {
+  const bad = (
+    message: string,
+    jsonPath?: string,
+    extra: { line?: number; column?: number } = {},
+    hint: string = NOT_A_NOTEBOOK_HINT,
+  ): never => {
     throw new FledgeError("E_INPUT", message, {
       location: { ...(file === undefined ? {} : { file }), ...extra, ...(jsonPath ? { jsonPath } : {}) },
-      hint: NOT_A_NOTEBOOK_HINT,
+      hint,
     });
   };
 
@@ -55,17 +63,33 @@ export function parseNotebook(text: string, file?: string): ParsedNotebook {
     text = text.slice(1);
     warnings.push({ message: "the file starts with a UTF-8 byte order mark; it will not be written back" });
   }
-  if (text.trim() === "") bad("the file is empty: expected a notebook (a JSON object with a 'cells' list)");
+  if (text.trim() === "") {
+    bad(
+      "the file is empty: expected a notebook (a JSON object with a 'cells' list)",
+      undefined,
+      {},
+      TRUNCATED_HINT,
+    );
+  }
 
   let raw: unknown;
   try {
     raw = parseJson(text);
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
-      const message = err.atEnd
-        ? `the file ends too early: it looks truncated (${err.message})`
-        : `not valid JSON: ${err.message}`;
-      bad(message, undefined, { line: err.line, column: err.column });
+      const at = { line: err.line, column: err.column };
+      const conflict = CONFLICT_MARKER.exec(text);
+      if (conflict) {
+        bad(
+          "the file contains git merge conflict markers, so it is not valid JSON",
+          undefined,
+          lineColumn(text, conflict.index + conflict[1]!.length),
+          "Resolve the conflict first, e.g. take one side with `git checkout --ours <file>` (or --theirs); `fledge diff` compares the two versions cell by cell.",
+        );
+      }
+      if (err.atEnd)
+        bad(`the file ends too early: it looks truncated (${err.message})`, undefined, at, TRUNCATED_HINT);
+      bad(`not valid JSON: ${err.message}`, undefined, at);
     }
     throw err;
   }
@@ -95,7 +119,12 @@ export function parseNotebook(text: string, file?: string): ParsedNotebook {
   const origin: NotebookOrigin = { nbformat: major!, nbformat_minor: minorValue ?? 0 };
 
   if (major! >= 5) {
-    bad(`nbformat ${major} is not supported: fledge reads nbformat 4 (and upgrades 2 and 3)`, "nbformat");
+    bad(
+      `nbformat ${major} is not supported: fledge reads nbformat 4 (and upgrades 2 and 3)`,
+      "nbformat",
+      {},
+      "Save the notebook as nbformat 4 (e.g. with `jupyter nbconvert --to notebook --nbformat 4`), or use a newer fledge.",
+    );
   }
   if (major! < 2) bad(`nbformat ${major} is too old: fledge reads nbformat 2, 3 and 4`, "nbformat");
 

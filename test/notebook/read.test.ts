@@ -34,7 +34,22 @@ describe("parseNotebook: structurally broken files are errors with a location", 
   it("truncated file", () => {
     const err = inputError("truncated.ipynb");
     expect(err.message).toMatch(/ends too early: it looks truncated/);
+    expect(err.hint).toMatch(/cut off while being saved/);
     expect(err.location?.line).toBeGreaterThan(1);
+  });
+
+  it("git merge conflict markers", () => {
+    const text =
+      '{\n "cells": [],\n<<<<<<< HEAD\n "metadata": {},\n=======\n "metadata": {"a": 1},\n>>>>>>> other\n "nbformat": 4\n}\n';
+    try {
+      parseNotebook(text, "nb.ipynb");
+      expect.unreachable();
+    } catch (err) {
+      const e = err as FledgeError;
+      expect(e.message).toMatch(/merge conflict markers/);
+      expect(e.location).toMatchObject({ file: "nb.ipynb", line: 3, column: 1 });
+      expect(e.hint).toMatch(/git checkout --ours/);
+    }
   });
 
   it("empty file", () => {
