@@ -256,7 +256,7 @@ export const command: Command = {
   ],
   examples: [
     "fledge sync analysis.ipynb        # first time: writes analysis.py (percent format, Jupytext-compatible)",
-    "fledge sync analysis.py           # later: brings the older of the two up to date from the newer",
+    "fledge sync analysis.py           # later: carries the edits of whichever file changed into the other",
     "fledge sync analysis.py --prefer py   # both were edited: keep the .py's code",
   ],
   options: {
