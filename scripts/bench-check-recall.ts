@@ -10,6 +10,7 @@
  * - recall: of the runs that stopped on a NameError, how many were predicted (same cell, same name);
  * - precision: of the predicted failures whose cell the run reached, how many really failed there.
  * Predictions in cells the run never reached (it stopped earlier, often on a missing data file) count for neither.
+ * Notebooks with `!pip install` / `%pip install` lines are never run (they would change the environment).
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -22,6 +23,7 @@ import {
   runChecks,
 } from "../src/analysis/index.js";
 import { STDLIB_MODULES } from "../src/analysis/rules/dependencies.js";
+import { installLines } from "../src/analysis/rules/repro.js";
 import { resolveKernel } from "../src/kernel/kernelspec.js";
 import { runNotebook } from "../src/kernel/runner.js";
 import { readNotebookFile, requirePythonKernel } from "../src/notebook/index.js";
@@ -57,6 +59,7 @@ async function main() {
   await initPython();
 
   // 1. Check every notebook; collect the modules each imports.
+  let installs = 0;
   const candidates: {
     file: string;
     nb: Awaited<ReturnType<typeof readNotebookFile>>["notebook"];
@@ -73,6 +76,11 @@ async function main() {
           const root = imp.module.split(".")[0]!;
           if (root && !imp.module.startsWith(".") && !STDLIB_MODULES.has(root)) roots.add(root);
         }
+      }
+      // Never run a notebook that installs packages: it would change the environment the benchmark runs in.
+      if (context.code.some((c) => installLines(c).length > 0)) {
+        installs++;
+        continue;
       }
       candidates.push({ file, nb, roots: [...roots] });
     } catch {
@@ -93,7 +101,8 @@ async function main() {
   const available: Record<string, boolean> = JSON.parse(probe.stdout || "{}");
   const eligible = candidates.filter((c) => c.roots.every((r) => available[r])).slice(0, limit);
   console.log(
-    `${candidates.length} Python notebooks; ${eligible.length} have all their imports available in ${python} ` +
+    `${candidates.length} Python notebooks without install lines (${installs} with !pip/%pip install left out); ` +
+      `${eligible.length} have all their imports available in ${python} ` +
       `(missing: ${allRoots.filter((r) => !available[r]).join(", ") || "none"})`,
   );
 
