@@ -106,6 +106,18 @@ describe("fledge strip", () => {
     expect(stdin.stderr).toMatch(/<stdin>, line 1, column 2: not valid JSON/);
   });
 
+  it("shows read repairs as warnings and says when it upgrades an old notebook", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fledge-strip-"));
+    for (const name of ["missing-fields.ipynb", "v3.ipynb"]) copyFileSync(join(IO, name), join(dir, name));
+    const r = await runCli(["strip", "-i", "missing-fields.ipynb", "v3.ipynb"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "fledge: warning: missing-fields.ipynb, at cells[0].outputs: code cell has no outputs list; using []\n",
+    );
+    expect(r.stderr).toMatch(/stripped v3\.ipynb: upgraded from nbformat 3 to 4, outputs of 1 cell/);
+    expect(readFileSync(join(dir, "v3.ipynb"), "utf8")).toContain('"nbformat": 4,');
+  });
+
   it("works on a non-Python notebook (format commands do not need Python)", async () => {
     const { path } = tempCopy("r-kernel.ipynb");
     const r = await runCli(["strip", path]);

@@ -53,13 +53,21 @@ function optionsFrom(args: ParsedArgs): StripOptions {
   };
 }
 
+/** Strip one notebook's text; read warnings (repairs, upgrades) go to stderr under the name the user typed. */
 function strip(
   text: string,
-  file: string | undefined,
+  file: string,
+  shown: string,
   options: StripOptions,
+  ctx: CliContext,
 ): { text: string; summary: string } {
-  const { notebook, stats } = stripNotebook(parseNotebook(text, file).notebook, options);
+  const parsed = parseNotebook(text, file);
+  for (const w of parsed.warnings) {
+    ctx.stderr.write(`fledge: warning: ${shown}${w.jsonPath ? `, at ${w.jsonPath}` : ""}: ${w.message}\n`);
+  }
+  const { notebook, stats } = stripNotebook(parsed.notebook, options);
   const parts: string[] = [];
+  if (parsed.origin.nbformat < 4) parts.push(`upgraded from nbformat ${parsed.origin.nbformat} to 4`);
   if (stats.outputs) parts.push(`outputs of ${stats.outputs} cell${stats.outputs === 1 ? "" : "s"}`);
   if (stats.counts) parts.push(`${stats.counts} execution count${stats.counts === 1 ? "" : "s"}`);
   if (stats.metadata) parts.push(`${stats.metadata} volatile metadata key${stats.metadata === 1 ? "" : "s"}`);
@@ -97,7 +105,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<0 | 1> {
       if (!check) ctx.stdout.write(input);
       return 0;
     }
-    const { text } = strip(input, "<stdin>", options);
+    const { text } = strip(input, "<stdin>", "<stdin>", options, ctx);
     if (check) return text === input ? 0 : 1;
     ctx.stdout.write(text);
     return 0;
@@ -115,7 +123,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<0 | 1> {
     let result: { text: string; summary: string };
     try {
       original = await readTextFile(abs);
-      result = strip(original, abs, options);
+      result = strip(original, abs, file, options, ctx);
     } catch (err) {
       throw asTyped(err, file);
     }
