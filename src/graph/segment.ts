@@ -118,6 +118,16 @@ function blocksOf(anchored: StatementInfo[]): Block[] {
   return blocks;
 }
 
+/** `obj.method(…)` as a whole statement that modifies obj (not `inplace=True`): the name, else undefined. */
+function builderTarget(s: StatementInfo): string | undefined {
+  const t = s.tokens;
+  if (s.record.type !== "expression_statement" || t.length < 5) return undefined;
+  if (t[0]!.kind !== "name" || t[1]!.text !== "." || t[2]!.kind !== "name" || t[3]!.text !== "(")
+    return undefined;
+  if (t.some((x) => x.text === "inplace")) return undefined;
+  return s.strongModifies.includes(t[0]!.text) ? t[0]!.text : undefined;
+}
+
 /** Resource-like values (open files, connections, figures) cannot be passed between steps: never cut them. */
 function isResource(s: StatementInfo): boolean {
   return s.calls.some((c) => ["open", "connect", "cursor", "subplots", "figure", "Session"].includes(c.name));
@@ -178,8 +188,21 @@ export function dataflowSegments(
     cur = roles[i] ?? cur;
     roleAfter[i] = cur;
   }
+  // An object built up in place across neighbouring cells (`model = Sequential()`, `model.add(…)`,
+  // `model.compile(…)`) must stay together: no cut between a write of a name and a block that only calls
+  // modifying methods on it.
+  const chain = (c: number): number => {
+    const next = blocks[c + 1]!.stmts;
+    // The block after the cut only calls methods on one object (a builder step), not `inplace=True` pandas.
+    if (!next[0]) return 0;
+    const target = builderTarget(next[0]!);
+    if (!target || !next.every((s) => builderTarget(s) === target)) return 0;
+    return blocks[c]!.stmts.some((s) => s.defines.includes(target) || s.strongModifies.includes(target))
+      ? 1
+      : 0;
+  };
   const cutCost = (c: number): number => {
-    if (forbidden[c]) return Number.POSITIVE_INFINITY;
+    if (forbidden[c] || chain(c) > 0) return Number.POSITIVE_INFINITY;
     let cost = crossing[c]!;
     const before = roleBefore[c];
     const after = roleAfter[c + 1];

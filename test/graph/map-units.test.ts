@@ -329,3 +329,22 @@ describe("portability", () => {
     expect(p).toMatchObject({ name: "in_path", literal: '"data/in.csv"', span: { line: 2, column: 18 } });
   });
 });
+
+describe("what must stay together", () => {
+  it("an object built in place across cells is not cut apart by dataflow cuts", async () => {
+    const cells = [
+      'import pandas as pd\nfrom keras.models import Sequential\nfrom keras.layers import Dense\ndf = pd.read_csv("in.csv")',
+      'df = df.dropna()\ndf = df[df["y"] >= 0]',
+      'X = df[["a", "b"]].values\ny = df["y"].values',
+      "model = Sequential()",
+      // 24 layers: a long builder chain that size alone would cut.
+      ...Array.from({ length: 24 }, (_, i) => `model.add(Dense(${i + 8}, activation="relu"))`),
+      'model.compile(optimizer="adam", loss="mse")',
+      "model.fit(X, y, epochs=10)",
+      'model.save("model.keras")',
+    ];
+    const { map } = await mapNotebook(notebookOf(cells));
+    const stepOfCell = (c: number) => map.steps.findIndex((s) => s.cells.includes(c));
+    for (let c = 4; c <= 28; c++) expect(stepOfCell(c)).toBe(stepOfCell(3));
+  });
+});
