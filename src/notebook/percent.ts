@@ -601,11 +601,11 @@ export function parsePercent(text: string, file?: string): PercentReadResult {
   const cells: Cell[] = [];
   const used = new Set<string>();
   const push = (type: CellType, source: string, metadata: Record<string, unknown>) => {
-    const base = { cell_type: type, id: cellId(cells.length, type, source, used), metadata, source };
+    const id = cellId(cells.length, type, source, used);
     cells.push(
       type === "code"
-        ? { ...base, cell_type: "code", execution_count: null, outputs: [] }
-        : ({ ...base } as Cell),
+        ? { cell_type: "code", id, metadata, source, execution_count: null, outputs: [] }
+        : ({ cell_type: type, id, metadata, source } as Cell),
     );
   };
   if (header.rawCell !== undefined) push("raw", header.rawCell, {});
@@ -689,5 +689,5 @@ export function replaceSyncState(text: string, state: SyncState): string {
   const nb: Notebook = { cells: [], metadata: header.metadata, nbformat: 4, nbformat_minor: 5 };
   const body = lines.slice(header.next);
   const out = [...headerLines(nb, state), ...(body.length > 0 ? ["", ...body] : [])];
-  return out.join(eol) + (finalNewline || body.length === 0 ? eol : "");
+  return (bom ? "\ufeff" : "") + out.join(eol) + (finalNewline || body.length === 0 ? eol : "");
 }

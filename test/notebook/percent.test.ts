@@ -210,5 +210,7 @@ describe("replaceSyncState", () => {
     expect(parsePercent(out).notebook.cells).toEqual(parsePercent(text).notebook.cells);
     const noHeader = replaceSyncState(body, { version: 1, inputs: "x", cells: [] });
     expect(noHeader.endsWith(`\n\n${body}`)).toBe(true);
+    const withBom = replaceSyncState(`\ufeff${body}`, { version: 1, inputs: "x", cells: [] });
+    expect(withBom.startsWith("\ufeff# ---\n")).toBe(true);
   });
 });
