@@ -101,10 +101,18 @@ describe("fledge run", () => {
     expect(executed.cells[2].execution_count).toBe(null);
   }, 60_000);
 
-  it("--allow-errors runs every cell and exits 0", async () => {
+  it("--allow-errors runs every cell and exits 0; --json summarises the run", async () => {
     const nb = writeNotebook(["1/0", "print('after')"]);
-    const { c, err } = ctx();
-    expect(await main(["run", nb, "--allow-errors"], c)).toBe(0);
+    const { c, err, out } = ctx();
+    expect(await main(["run", nb, "--allow-errors", "--json"], c)).toBe(0);
+    expect(JSON.parse(out())).toMatchObject({
+      status: "ok",
+      output: nb.replace(/\.ipynb$/, ".executed.ipynb"),
+      cellsRun: 2,
+      failedCell: null,
+      allowedErrors: [1],
+      interpreter: venvPython(),
+    });
     expect(err()).toMatch(/1 raised \(allowed\): cell 1/);
     expect(text(read(nb.replace(/\.ipynb$/, ".executed.ipynb")).cells[1])).toBe("after\n");
   }, 60_000);

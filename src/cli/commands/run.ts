@@ -157,6 +157,7 @@ export const command: Command = {
     ["--cell-timeout S", "stop when one cell runs longer than S seconds"],
     ["--allow-errors", "keep running after a cell raises; exit 0 if the run completes"],
     ["--in-place", "write the executed notebook over the input"],
+    ["--json", "print a summary as JSON on stdout (status, output file, failing cell, timings, interpreter)"],
     ["--force", "replace an existing output file that fledge run did not write"],
     ["--python PATH", "run with this Python (must have ipykernel) instead of the notebook's kernelspec;"],
     ["", "default: $FLEDGE_PYTHON if set, else the notebook's kernelspec as Jupyter finds it"],
@@ -175,6 +176,7 @@ export const command: Command = {
     "cell-timeout": { type: "string" },
     "allow-errors": { type: "boolean" },
     "in-place": { type: "boolean" },
+    json: { type: "boolean" },
     force: { type: "boolean" },
     python: { type: "string" },
   },
@@ -202,6 +204,9 @@ export const command: Command = {
     const cellTimeoutMs = seconds(v["cell-timeout"], "--cell-timeout");
     const timeoutMs = seconds(v.timeout, "--timeout");
     const toStdout = v.output === "-";
+    if (toStdout && v.json === true) {
+      throw new FledgeError("E_USAGE", "--json and -o - both write to stdout; choose one");
+    }
     const output = inPlace
       ? input
       : toStdout
@@ -284,6 +289,26 @@ export const command: Command = {
     if (toStdout) ctx.stdout.write(text);
     else await writeFileAtomic(output, text);
     const where = toStdout ? "stdout" : output;
+    if (v.json === true) {
+      const f = result.failure;
+      const summary = {
+        status: result.status,
+        output: toStdout ? null : output,
+        cellsRun: result.cells.length,
+        failedCell: result.failedCell === undefined ? null : result.failedCell + 1,
+        error: f?.error ? { ename: f.error.ename, evalue: f.error.evalue } : null,
+        death: f?.death
+          ? { reason: f.death.reason, exitCode: f.death.exitCode, signal: f.death.signal }
+          : null,
+        allowedErrors: result.allowedErrors.map((i) => i + 1),
+        durationMs: result.durationMs,
+        kernelStartMs: result.kernelStartMs,
+        interpreter: result.interpreter ?? null,
+        kernel: result.kernelSource,
+        parameters: Object.fromEntries(params.map((p) => [p.name, p.value])),
+      };
+      ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    }
 
     if (result.status === "ok") {
       const errors = result.allowedErrors.length;
