@@ -163,36 +163,42 @@ export function checkUnusedDefinitions(ctx: CheckContext): void {
     }
     for (const m of a.magics) for (const w of m.args.match(/[A-Za-z_]\w*/g) ?? []) used.add(w);
   }
-  // A name written more than once in the code (outside strings, comments and attribute access) is taken as used:
-  // reads inside the statement that binds it (`for i, f in …: print(i)`) are not in the analyses' read lists.
-  const words = new Map<string, number>();
-  for (const c of ctx.code) {
-    for (const m of c.scanned.code.matchAll(/(?<![\w.])[A-Za-z_]\w*/g))
-      words.set(m[0], (words.get(m[0]) ?? 0) + 1);
-  }
-  const reported = new Set<string>();
+  // Candidates: names bound somewhere and read nowhere, by the analyses.
+  const candidates = new Map<string, CodeCellInfo>();
   for (const c of ctx.code) {
     const a = c.analysis;
     if (!a) continue;
-    const importBound = new Set(a.imports.flatMap((i) => i.binds));
-    for (const name of new Set([...a.defines, ...importBound, ...a.functions.map((f) => f.name)])) {
-      if (used.has(name) || reported.has(name) || name.startsWith("_") || (words.get(name) ?? 0) > 1)
-        continue;
-      reported.add(name);
-      const span = importBound.has(name)
-        ? a.imports.find((i) => i.binds.includes(name))?.span
-        : definitionSpan(c, name);
-      const what = importBound.has(name)
-        ? "imported"
-        : a.functions.some((f) => f.name === name)
-          ? "defined"
-          : "assigned";
-      ctx.report(
-        "FL302",
-        { cell: c.index, ...(span ? { span } : {}) },
-        `\`${name}\` is ${what} but never used`,
-      );
+    for (const name of [
+      ...a.defines,
+      ...a.imports.flatMap((i) => i.binds),
+      ...a.functions.map((f) => f.name),
+    ]) {
+      if (!used.has(name) && !name.startsWith("_") && !candidates.has(name)) candidates.set(name, c);
     }
+  }
+  if (candidates.size === 0) return;
+  // A candidate written more than once in the code (outside strings, comments and attribute access) is taken as
+  // used: reads inside the statement that binds it (`for i, f in …: print(i)`) are not in the read lists.
+  const words = new Map<string, number>();
+  const re = new RegExp(`\\b(?:${[...candidates.keys()].join("|")})\\b`, "g");
+  for (const c of ctx.code) {
+    const code = c.scanned.code;
+    for (const m of code.matchAll(re)) {
+      if (m.index > 0 && code[m.index - 1] === ".") continue;
+      words.set(m[0], (words.get(m[0]) ?? 0) + 1);
+    }
+  }
+  for (const [name, c] of candidates) {
+    if ((words.get(name) ?? 0) > 1) continue;
+    const a = c.analysis!;
+    const imp = a.imports.find((i) => i.binds.includes(name));
+    const span = imp ? imp.span : definitionSpan(c, name);
+    const what = imp ? "imported" : a.functions.some((f) => f.name === name) ? "defined" : "assigned";
+    ctx.report(
+      "FL302",
+      { cell: c.index, ...(span ? { span } : {}) },
+      `\`${name}\` is ${what} but never used`,
+    );
   }
 }
 

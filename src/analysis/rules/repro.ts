@@ -182,16 +182,14 @@ export function checkRandomness(ctx: CheckContext): void {
         )
       : null;
 
-  const skWords = [...a.sklearnNames, ...skQualified];
+  const skWords = new RegExp([...a.sklearnNames, ...skQualified].map(esc).join("|"));
+  const randomWords = new RegExp(["random", ...npFrom, ...stdFrom].map(esc).join("|"));
   for (const c of ctx.code) {
     const code = c.scanned.code;
     // Cheap pre-checks: most cells draw no random numbers at all.
     if (!code.includes("(")) continue;
-    const mayRandom =
-      code.includes("random") ||
-      npFrom.some((n) => code.includes(n)) ||
-      stdFrom.some((n) => code.includes(n));
-    const maySk = skCall !== null && skWords.some((n) => code.includes(n));
+    const mayRandom = randomWords.test(code);
+    const maySk = skCall !== null && skWords.test(code);
     if (!mayRandom && !maySk && !code.includes("default_rng") && !code.includes("RandomState")) continue;
     for (const re of mayRandom ? [npCall, npBare] : []) {
       if (!re) continue;

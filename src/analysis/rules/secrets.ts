@@ -96,7 +96,7 @@ export function findSecrets(input: string): SecretHit[] {
   for (const p of PATTERNS) {
     if (p.anyCase && lower === undefined) lower = text.toLowerCase();
     const hay = p.anyCase ? lower! : text;
-    if (!p.hint.some((h) => hay.includes(p.anyCase ? h.toLowerCase() : h))) continue;
+    if (!p.hint.some((h) => hay.includes(h))) continue;
     for (const m of text.matchAll(p.re)) {
       const secret = m[p.group] ?? m[0];
       if (p.group > 0 && PLACEHOLDER_RE.test(secret)) continue;
