@@ -27,7 +27,7 @@ export function renderMermaid(input: MapRenderInput): string {
     lines.push(`  s${i}["<b>${esc(s.name)}</b><br/>${esc(detail.join(" · "))}"]`);
   });
   for (const e of map.edges ?? []) {
-    lines.push(`  ${id.get(e.from)} -->|"${esc(nameList(e.names, 3))}"| ${id.get(e.to)}`);
+    lines.push(`  ${id.get(e.from)} -->|"${esc(nameList(e.names))}"| ${id.get(e.to)}`);
   }
   let u = 0;
   map.steps.forEach((s, i) => {
@@ -49,7 +49,7 @@ function renderCellMermaid(input: MapRenderInput): string {
   }
   for (const e of map.graph.edges) {
     const arrow = e.weak ? "-.->" : "-->";
-    lines.push(`  c${e.from} ${arrow}|"${esc(nameList(e.names, 3))}"| c${e.to}`);
+    lines.push(`  c${e.from} ${arrow}|"${esc(nameList(e.names))}"| c${e.to}`);
   }
   if (grey.size > 0) lines.push("  classDef explore fill:#f2f2f2,stroke:#999,color:#666");
   return `${lines.join("\n")}\n`;

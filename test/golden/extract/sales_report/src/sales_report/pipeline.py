@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from sales_report.steps.clean_place import clean_place
+from sales_report.steps.clean_data import clean_data
 from sales_report.steps.load_data import load_data
 from sales_report.steps.save_results import save_results
 
@@ -71,8 +71,8 @@ def run(params: dict[str, Any] | None = None) -> dict[str, Any]:
     logger.info("step 1/3: load_data")
     orders = load_data(orders_path=str(data_dir / p["orders_path"]))
 
-    logger.info("step 2/3: clean_place")
-    orders = clean_place(orders, dropna_subset=p["dropna_subset"])
+    logger.info("step 2/3: clean_data")
+    orders = clean_data(orders, dropna_subset=p["dropna_subset"])
 
     logger.info("step 3/3: save_results")
     save_results(orders, sales_by_region_path=output_path(outputs_dir, p["sales_by_region_path"]))

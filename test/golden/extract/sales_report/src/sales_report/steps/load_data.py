@@ -12,7 +12,7 @@ def load_data(orders_path: str) -> pd.DataFrame:
         orders_path: Parameter `orders_path` in params.yaml (a path under `data_dir`). Notebook value: "data/orders.csv".
 
     Returns:
-        `orders`: used by `clean_place`.
+        `orders`: used by `clean_data`.
     """
     orders = pd.read_csv(orders_path)
     return orders

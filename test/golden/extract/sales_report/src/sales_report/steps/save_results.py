@@ -16,7 +16,7 @@ def save_results(orders: pd.DataFrame, sales_by_region_path: str) -> None:
     """Per-region figures.
 
     Args:
-        orders: `orders` as returned by `clean_place`.
+        orders: `orders` as returned by `clean_data`.
         sales_by_region_path: Parameter `sales_by_region_path` in params.yaml (a path under `outputs_dir`). Notebook value: "sales_by_region.csv".
     """
     global regions_seen

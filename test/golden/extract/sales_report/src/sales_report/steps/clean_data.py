@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 
-def clean_place(orders: pd.DataFrame, dropna_subset: list[str]) -> pd.DataFrame:
+def clean_data(orders: pd.DataFrame, dropna_subset: list[str]) -> pd.DataFrame:
     """Clean in place.
 
     Args:
