@@ -119,11 +119,11 @@ describe("fledge extract (CLI)", () => {
     const { dir, nb } = workspace();
     const r = await runCli(["extract", nb, "-o", "proj", "--no-kernel", "--stubs", "--no-git"], { cwd: dir });
     expect(r.code, r.output).toBe(0);
-    const step = readFileSync(join(dir, "proj", "src", "sales_report", "steps", "clean_place.py"), "utf8");
+    const step = readFileSync(join(dir, "proj", "src", "sales_report", "steps", "clean_data.py"), "utf8");
     expect(step).toMatch(
-      /def clean_place\(orders: pd\.DataFrame, dropna_subset: list\[str\]\) -> pd\.DataFrame:/,
+      /def clean_data\(orders: pd\.DataFrame, dropna_subset: list\[str\]\) -> pd\.DataFrame:/,
     );
-    expect(step).toContain('raise NotImplementedError("clean_place: fill in from the notebook code above")');
+    expect(step).toContain('raise NotImplementedError("clean_data: fill in from the notebook code above")');
     expect(step).toContain('#     orders.dropna(subset=["units"], inplace=True)'.replace("#     ", "# "));
     expect(readFileSync(join(dir, "proj", "tests", "test_pipeline.py"), "utf8")).toContain(
       "pytest.mark.skip",
