@@ -170,6 +170,22 @@ describe("fledge check on folders", () => {
     expect(pretty.stdout).toMatch(/code\s+rule\s+severity\s+count/);
   });
 
+  it("skips notebooks in another language found in a folder, without failing", async () => {
+    const dir = join(tmp, "mixed");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(FIX, "FL104-negative.ipynb"), join(dir, "py.ipynb"));
+    const r = JSON.parse(readFileSync(join(FIX, "FL104-negative.ipynb"), "utf8"));
+    r.metadata = {
+      kernelspec: { name: "ir", language: "R", display_name: "R" },
+      language_info: { name: "R" },
+    };
+    writeFileSync(join(dir, "r.ipynb"), JSON.stringify(r));
+    const res = await run([dir, "--select", "FL104"]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/skipped: .*r\.ipynb: this notebook is written in r/);
+    expect(res.stdout).toContain("1 skipped (not Python)");
+  });
+
   it("--stats prints the corpus table", async () => {
     const r = await run(["--stats", FIX]);
     expect(r.code).toBe(0);

@@ -94,7 +94,9 @@ export function summaryLine(s: Summary): string {
     `${s.bySeverity.info} info`,
   ];
   const files = plural(s.files, "notebook");
-  const failed = s.failedFiles > 0 ? `, ${s.failedFiles} could not be checked` : "";
+  const failed =
+    (s.failedFiles > 0 ? `, ${s.failedFiles} could not be checked` : "") +
+    (s.skippedFiles > 0 ? `, ${s.skippedFiles} skipped (not Python)` : "");
   const fix = s.fixable > 0 ? ` ${s.fixable} fixable with --fix.` : "";
   return s.findings === 0
     ? `No findings in ${files}${failed}.`
@@ -124,6 +126,7 @@ export function toPretty(reports: FileReport[], options: PrettyOptions): string 
       if (r.error.hint) out.push(`  ${c("cyan", "=")} hint: ${r.error.hint}`);
       out.push("");
     }
+    if (r.skipped) out.push(`${c("dim", "skipped")}: ${r.path}: ${r.skipped}`, "");
     let lastCell: number | undefined | null = null;
     for (const f of r.findings) {
       if (f.cell !== lastCell) {

@@ -14,6 +14,8 @@ export interface FileReport {
   sources?: string[];
   /** Where each cell's source lines are in the file, for SARIF/GitHub positions. */
   lines?: SourceLineMap;
+  /** Not checked, and not an error: a notebook in another language found in a folder. */
+  skipped?: string;
   /** The file could not be checked (not a notebook, not Python, unreadable). */
   error?: { message: string; hint?: string; line?: number; column?: number };
   /** With --execute: how the top-to-bottom run went, in one line. */
@@ -24,6 +26,7 @@ export interface FileReport {
 
 export interface Summary {
   files: number;
+  skippedFiles: number;
   failedFiles: number;
   findings: number;
   bySeverity: Record<Severity, number>;
@@ -34,6 +37,7 @@ export interface Summary {
 export function summarize(reports: FileReport[]): Summary {
   const s: Summary = {
     files: reports.length,
+    skippedFiles: 0,
     failedFiles: 0,
     findings: 0,
     bySeverity: { error: 0, warning: 0, info: 0 },
@@ -42,6 +46,7 @@ export function summarize(reports: FileReport[]): Summary {
   };
   for (const r of reports) {
     if (r.error) s.failedFiles++;
+    if (r.skipped) s.skippedFiles++;
     for (const f of r.findings) {
       s.findings++;
       s.bySeverity[f.severity]++;
@@ -85,6 +90,7 @@ export function toJson(reports: FileReport[], version: string): string {
     files: reports.map((r) => ({
       path: r.path,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.skipped ? { skipped: r.skipped } : {}),
       findings: r.findings,
       ...(r.fixes ? { fixes: r.fixes } : {}),
       ...(r.execution ? { execution: r.execution } : {}),

@@ -302,6 +302,11 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
       }
       if (!(err instanceof FledgeError)) throw err;
       if (single) throw err;
+      if (err.code === "E_NOT_PYTHON") {
+        // Found while searching: another language's notebook is not an error, just not ours to check.
+        report.skipped = err.message;
+        continue;
+      }
       const loc = err.location;
       report.error = {
         message: err.message,
