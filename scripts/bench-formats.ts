@@ -150,11 +150,15 @@ function main(): void {
   };
 
   type Run = { wall: number; cpu: number };
-  const times = { fledge: [] as Run[], back: [] as Run[], jupytext: [] as Run[] };
+  const times = { fledge: [] as Run[], back: [] as Run[], jupytext: [] as Run[], floor: [] as Run[] };
+  // The floor: a Node process that only reads and JSON.parses the same files (no conversion at all).
+  const floorScript =
+    "import{readFileSync as r}from'node:fs';for(const f of process.argv.slice(1))JSON.parse(r(f,'utf8'));";
   try {
     for (let r = 0; r < runs; r++) {
       const d = fresh("fledge");
       times.fledge.push(timed(node, [fledge, "sync", "--quiet", ...names], d));
+      times.floor.push(timed(node, ["--input-type=module", "-e", floorScript, ...names], d));
       for (const n of names) rmSync(join(d, n));
       times.back.push(
         timed(node, [fledge, "sync", "--quiet", ...names.map((n) => n.replace(/\.ipynb$/, ".py"))], d),
@@ -209,6 +213,12 @@ function main(): void {
       `  ratio Jupytext / fledge, ipynb → py: ${ratio("wall")}× wall${haveTime ? `, ${ratio("cpu")}× CPU` : ""}   (target ≥ 10×)`,
     );
   } else lines.push(`  Jupytext: not installed at ${jupytext}; no comparison`);
+  lines.push(
+    `  floor    read + JSON.parse only ${cell(times.floor)}   (a Node process that converts nothing: fledge cannot go below this)` +
+      (haveJupytext
+        ? `; Jupytext / floor: ${(med(times.jupytext, "cpu") / med(times.floor, "cpu")).toFixed(1)}× CPU`
+        : ""),
+  );
   const list = (rs: Run[]) => rs.map((r) => r.wall.toFixed(0)).join(", ");
   lines.push(
     "",
