@@ -49,7 +49,8 @@ let ready: Promise<void> | undefined;
 
 /** Load the Python parser(s) once. */
 export function initExtract(): Promise<void> {
-  ready ??= Promise.all([initPython(), initGenerate()]).then(() => undefined);
+  // One after the other: web-tree-sitter's module must not be initialised twice concurrently.
+  ready ??= initPython().then(() => initGenerate());
   return ready;
 }
 

@@ -383,6 +383,7 @@ export function planProject(input: PlanInput): ProjectModel {
       hints: new Map(),
     };
     const defined = new Set<string>();
+    const shadowed = new Set<string>();
     const stepParamNames = new Set<string>();
     const originals: string[] = [];
     const bodyParts: string[] = [];
@@ -443,7 +444,20 @@ export function planProject(input: PlanInput): ProjectModel {
       requirements.push(...outcome.requirements);
       work.usesSubprocess ||= outcome.usesSubprocess;
       work.usesOs ||= outcome.usesOs;
-      const rw = rewriteStatement(source.code, record, rewriteCtx);
+      // A helper name the step assigns is a local variable from then on, not the helper.
+      for (const d of record.defines) if (helpers.has(d)) shadowed.add(d);
+      const broken = cell.diagnostics.some(
+        (d) =>
+          d.severity === "error" && d.span.line >= record.span.line && d.span.line <= record.span.endLine,
+      );
+      const rw = broken
+        ? {
+            ...rewriteStatement("", record, rewriteCtx),
+            dropped: false,
+            code: source.code,
+            problems: [{ kind: "syntax" as const, detail: "the statement does not parse as Python 3" }],
+          }
+        : rewriteStatement(source.code, record, { ...rewriteCtx, shadowed });
       if (rw.dropped) continue;
       let code = renameIdentifiers(rw.code, renames);
       if (stepParamNames.size > 0) {
@@ -484,10 +498,11 @@ export function planProject(input: PlanInput): ProjectModel {
       work.usesPartial ||= rw.usesPartial;
       // Reads from outside the step (names defined by earlier statements of the step are local).
       const reads = [...record.reads];
-      for (const r of record.reads) for (const extra of helperArgs.get(r) ?? []) reads.push(extra);
+      for (const r of record.reads)
+        if (!shadowed.has(r)) for (const extra of helperArgs.get(r) ?? []) reads.push(extra);
       for (const read of reads) {
         const r = constantByParam.get(read) ?? read;
-        if (helpers.has(r)) {
+        if (helpers.has(r) && !shadowed.has(r)) {
           work.helpersUsed.add(r);
           continue;
         }

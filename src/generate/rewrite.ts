@@ -12,6 +12,8 @@ export interface RewriteContext {
   helperArgs: Map<string, string[]>;
   /** Turn print() into logger.info(). */
   printToLogging: boolean;
+  /** Helper names that are local variables here (the step assigned them): not the helper. */
+  shadowed?: Set<string>;
 }
 
 export interface RewriteResult {
@@ -152,12 +154,71 @@ function envName(name: string): string {
     .toUpperCase();
 }
 
+const TARGET_FIELDS: Record<string, string> = {
+  assignment: "left",
+  augmented_assignment: "left",
+  for_statement: "left",
+  for_in_clause: "left",
+  named_expression: "name",
+};
+
+/** Identifiers bound by assignments, loops, parameters, `as` clauses and nested defs in the code. */
+function boundNames(root: Node): string[] {
+  const out: string[] = [];
+  for (const n of descendants(
+    root,
+    new Set([
+      ...Object.keys(TARGET_FIELDS),
+      "parameters",
+      "lambda_parameters",
+      "as_pattern_target",
+      "function_definition",
+      "class_definition",
+    ]),
+  )) {
+    if (n.type === "function_definition" || n.type === "class_definition") {
+      // The helper's own name is not shadowed by defining it; its body's bindings are handled by the walk.
+      continue;
+    }
+    const field = TARGET_FIELDS[n.type];
+    const target = field ? n.childForFieldName(field) : n;
+    if (!target) continue;
+    if (target.type === "identifier") out.push(target.text);
+    for (const id of descendants(target, new Set(["identifier"]))) {
+      const p = id.parent;
+      if (
+        p?.type === "attribute" ||
+        p?.type === "subscript" ||
+        p?.type === "keyword_argument" ||
+        (p?.type === "default_parameter" && p.childForFieldName("value")?.id === id.id)
+      )
+        continue;
+      out.push(id.text);
+    }
+  }
+  return out;
+}
+
+/**
+ * Most statements need no rewrite: skip the parse unless the text mentions something a rewrite acts on
+ * (print, exec/eval, a helper taking globals, a secret-looking literal, a top-level `global`) or the
+ * statement may be display-only.
+ */
+function needsTree(code: string, record: StatementRecord | undefined, ctx: RewriteContext): boolean {
+  if (record === undefined || record.displays || record.type !== "expression_statement") return true;
+  if (/\b(print|exec|eval|display|global)\b|plt\.show/.test(code)) return true;
+  if (SECRET_NAME.test(code) || /["'](AKIA|sk-|ghp_|gh[ousr]_|xox|AIza|hf_)/.test(code)) return true;
+  for (const [name, extra] of ctx.helperArgs) if (extra.length > 0 && code.includes(name)) return true;
+  return false;
+}
+
 /** Rewrite one statement's code. Never throws on user code: unparsable text is reported. */
 export function rewriteStatement(
   code: string,
   record: StatementRecord | undefined,
-  ctx: RewriteContext,
+  context: RewriteContext,
 ): RewriteResult {
+  let ctx = context;
   const result: RewriteResult = {
     code,
     dropped: false,
@@ -171,10 +232,15 @@ export function rewriteStatement(
     result.dropped = true;
     return result;
   }
+  if (!needsTree(code, record, ctx)) return result;
   const parsed = parsePython(code);
   try {
     if (parsed.hasError) {
       result.problems.push({ kind: "syntax", detail: "the statement does not parse as Python" });
+      return result;
+    }
+    if (descendants(parsed.root, new Set(["print_statement", "exec_statement"])).length > 0) {
+      result.problems.push({ kind: "syntax", detail: "the statement is Python 2 (print/exec statement)" });
       return result;
     }
     const top = parsed.root.namedChildren.filter((n): n is Node => n !== null && n.type !== "comment");
@@ -186,6 +252,9 @@ export function rewriteStatement(
       result.dropped = true; // `global x` at a cell's top level is a no-op in the notebook
       return result;
     }
+    // Names this code binds itself (assignment and loop targets, parameters) are locals, not helpers.
+    const shadowed = new Set([...(ctx.shadowed ?? []), ...boundNames(parsed.root)]);
+    ctx = { ...ctx, shadowed };
     const edits: Edit[] = [];
     for (const call of descendants(parsed.root, new Set(["call"]))) {
       const fn = call.childForFieldName("function");
@@ -212,7 +281,7 @@ export function rewriteStatement(
       if (fn.type === "identifier" && (fn.text === "exec" || fn.text === "eval")) {
         result.problems.push({ kind: "exec", detail: `${fn.text}() runs code fledge cannot analyse` });
       }
-      if (fn.type === "identifier" && ctx.helperArgs.has(fn.text)) {
+      if (fn.type === "identifier" && ctx.helperArgs.has(fn.text) && !ctx.shadowed?.has(fn.text)) {
         const extra = ctx.helperArgs.get(fn.text)!;
         const args = call.childForFieldName("arguments");
         if (args && args.type === "argument_list" && extra.length > 0) {
@@ -228,7 +297,7 @@ export function rewriteStatement(
     if (ctx.helperArgs.size > 0) {
       for (const id of descendants(parsed.root, new Set(["identifier"]))) {
         const extra = ctx.helperArgs.get(id.text);
-        if (!extra || extra.length === 0) continue;
+        if (!extra || extra.length === 0 || ctx.shadowed?.has(id.text)) continue;
         const parent = id.parent;
         if (!parent) continue;
         if (parent.type === "call" && parent.childForFieldName("function")?.id === id.id) continue;
@@ -312,6 +381,22 @@ export function rewriteHelper(
             to: params.endIndex - 1,
             text: `${sep}${hasStar ? "" : "*, "}${insert}`,
           });
+        }
+      }
+    }
+    // `global x` for a global that is now the parameter `x` (it was only read or mutated): drop it.
+    if (def && added.length > 0) {
+      for (const g of descendants(def, new Set(["global_statement"]))) {
+        const names = g.namedChildren.filter((n): n is Node => n?.type === "identifier").map((n) => n.text);
+        const keep = names.filter((n) => !added.includes(n));
+        if (keep.length === names.length) continue;
+        if (keep.length > 0)
+          edits.push({ from: g.startIndex, to: g.endIndex, text: `global ${keep.join(", ")}` });
+        else {
+          // Remove the whole line (the body has other statements: the global was declared for them).
+          const from = code.lastIndexOf("\n", g.startIndex - 1) + 1;
+          const nl = code.indexOf("\n", g.endIndex);
+          edits.push({ from, to: nl < 0 ? code.length : nl + 1, text: "" });
         }
       }
     }

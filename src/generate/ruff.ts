@@ -66,6 +66,11 @@ function workspace(settings: RuffSettings): Workspace {
   const key = JSON.stringify(settings);
   let ws = workspaces.get(key);
   if (!ws) {
+    // One workspace per package name; keep only a few (a benchmark extracts hundreds of packages).
+    if (workspaces.size >= 8) {
+      for (const old of workspaces.values()) old.free();
+      workspaces.clear();
+    }
     ws = new Workspace(settings, PositionEncoding.Utf16);
     workspaces.set(key, ws);
   }
@@ -178,10 +183,11 @@ export interface RuffResult {
  */
 export function ruffFile(file: string, code: string, settings: RuffSettings): RuffResult {
   const ws = workspace(settings);
-  let current = code;
-  for (let round = 0; round < 8; round++) {
-    const diagnostics = check(ws, file, current);
-    const syntax = diagnostics.find((d) => d.code === null);
+  // Format first, then lint: usually one format and one check; a round of fixes adds one of each.
+  let current = format(ws, file, code);
+  let diagnostics = check(ws, file, current);
+  for (let round = 0; round < 6; round++) {
+    const syntax = diagnostics.find((d) => d.code === null || d.code === "invalid-syntax");
     if (syntax) {
       throw new FledgeError(
         "E_INTERNAL",
@@ -191,12 +197,11 @@ export function ruffFile(file: string, code: string, settings: RuffSettings): Ru
     }
     const fixed = applyFixes(current, diagnostics);
     if (fixed === undefined) break;
-    current = fixed;
+    current = format(ws, file, fixed);
+    diagnostics = check(ws, file, current);
   }
-  current = format(ws, file, current);
-  const remaining = check(ws, file, current);
-  const silenced = [...new Set(remaining.map((d) => d.code ?? "syntax"))].sort();
-  if (remaining.length > 0) current = format(ws, file, addNoqa(current, remaining));
+  const silenced = [...new Set(diagnostics.map((d) => d.code ?? "syntax"))].sort();
+  if (diagnostics.length > 0) current = format(ws, file, addNoqa(current, diagnostics));
   return { code: current, silenced };
 }
 

@@ -323,6 +323,11 @@ export function sliceStatement(
     outcome.requirements.push(...r.requirements);
     outcome.usesSubprocess ||= r.usesSubprocess;
     outcome.usesOs ||= r.usesOs;
+    // A block whose only line was this magic still needs a body.
+    const indentOf = text.match(/^\s*/)?.[0] ?? "";
+    if (indentOf !== "" && !r.lines.some((l) => l.trim() !== "" && !l.trim().startsWith("#"))) {
+      r.lines.push(`${indentOf}pass`);
+    }
     if (magic.assignedTo && r.lines.length > 0) {
       // `files = !ls`: keep the indentation of the assignment line.
       const indent = text.match(/^\s*/)?.[0] ?? "";

@@ -33,15 +33,9 @@ export function parsePython(code: string): ParsedCode {
   return { root: tree.rootNode, hasError: tree.rootNode.hasError, dispose: () => tree.delete() };
 }
 
-/** Every descendant (pre-order) of the given types. */
+/** Every descendant (document order) of the given types, found inside the WebAssembly module (fast). */
 export function descendants(node: Node, types: ReadonlySet<string>): Node[] {
-  const out: Node[] = [];
-  const walk = (n: Node) => {
-    if (types.has(n.type)) out.push(n);
-    for (const c of n.children) if (c) walk(c);
-  };
-  walk(node);
-  return out;
+  return node.descendantsOfType([...types]).filter((n): n is Node => n !== null);
 }
 
 /** A text edit by UTF-16 offsets. */

@@ -7,6 +7,8 @@ import { docstring, docText, indent, pyLiteral } from "./python.js";
 /** 0-based lines of `code` that continue a multi-line string: indenting them would change the string. */
 export function stringContinuationLines(code: string): Set<number> {
   const keep = new Set<number>();
+  // Only triple-quoted strings and backslash-continued strings span lines.
+  if (!/"""|'''|\\\n/.test(code)) return keep;
   const parsed = parsePython(code);
   try {
     for (const s of descendants(parsed.root, new Set(["string", "concatenated_string"])) as Node[]) {
