@@ -50,8 +50,16 @@ export function loadConfig(start: string): FledgeConfig {
 
 function readFledgeTable(file: string): FledgeConfig | undefined {
   let doc: Record<string, unknown>;
+  let text: string;
   try {
-    doc = parseToml(readFileSync(file, "utf8")) as Record<string, unknown>;
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  // A pyproject.toml that does not mention fledge is someone else's business (even when it is malformed).
+  if (!/tool\.fledge|\[tool\]/.test(text)) return undefined;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
     throw new FledgeError("E_USAGE", `cannot read ${file}: ${(err as Error).message.split("\n")[0]}`, {
       location: { file },
