@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { venvPython } from "../helpers/env.js";
-import { writeNotebook } from "../kernel/notebooks.js";
+import { cleanupNotebooks, writeNotebook } from "../kernel/notebooks.js";
+
+afterAll(cleanupNotebooks);
 
 function ctx(env: NodeJS.ProcessEnv = {}, signal?: AbortSignal) {
   let out = "";

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FledgeError } from "../../src/errors.js";
 import { startKernel } from "../../src/kernel/index.js";
 import { kernelSearchPath, listKernelSpecs, resolveKernel } from "../../src/kernel/kernelspec.js";
@@ -9,10 +9,15 @@ import { ROOT, venvPython } from "../helpers/env.js";
 import { isGone } from "./procs.js";
 
 const posix = process.platform !== "win32";
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** An environment with nothing found by accident: empty home, no venv, no PATH Python. */
 function isolatedEnv(extra: NodeJS.ProcessEnv = {}): { env: NodeJS.ProcessEnv; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "fledge-ks-"));
+  dirs.push(dir);
   return {
     dir,
     env: { HOME: join(dir, "home"), PATH: join(dir, "nobin"), JUPYTER_PATH: join(dir, "jp"), ...extra },

@@ -5,11 +5,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { startKernel } from "../../src/kernel/index.js";
 import { ROOT, venvPython } from "../helpers/env.js";
-import { writeNotebook } from "./notebooks.js";
+import { cleanupNotebooks, writeNotebook } from "./notebooks.js";
 import { groupMembers, isAlive, isGone, watchdogs } from "./procs.js";
+
+afterAll(cleanupNotebooks);
 
 const posix = process.platform !== "win32";
 

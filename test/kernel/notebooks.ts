@@ -1,5 +1,5 @@
 /** Small notebooks written on the fly for kernel and `fledge run` tests. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -31,13 +31,21 @@ export function notebookJson(cells: (string | CellSpec)[], kernelName = "python3
   return `${JSON.stringify(nb, null, 1)}\n`;
 }
 
-/** Writes a notebook into a new temporary folder and returns its path. */
+const created: string[] = [];
+
+/** Removes the folders `writeNotebook` created (call it in `afterAll`). */
+export function cleanupNotebooks(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes a notebook into a new temporary folder (see `cleanupNotebooks`) and returns its path. */
 export function writeNotebook(
   cells: (string | CellSpec)[],
   name = "nb.ipynb",
   kernelName = "python3",
 ): string {
   const dir = mkdtempSync(join(tmpdir(), "fledge-run-test-"));
+  created.push(dir);
   const path = join(dir, name);
   writeFileSync(path, notebookJson(cells, kernelName));
   return path;
