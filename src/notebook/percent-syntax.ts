@@ -257,10 +257,12 @@ export function isBlank(line: string): boolean {
  * How many trailing lines of a cell's text (its marker line, then its lines, up to the next marker) a reader
  * drops as the separator: two if exactly two blank lines end it, else one if the last line is empty.
  */
-export function separatorCount(lines: string[]): number {
-  const n = lines.length;
-  if (n >= 3 && !isBlank(lines[n - 3]!) && isBlank(lines[n - 2]!) && isBlank(lines[n - 1]!)) return 2;
-  if (n >= 1 && lines[n - 1] === "") return 1;
+export function separatorCount(lines: string[], extraEmpty = 0): number {
+  // As if `extraEmpty` empty lines followed `lines` (the writer tries separators without copying the cell).
+  const n = lines.length + extraEmpty;
+  const at = (i: number): string => (i < lines.length ? lines[i]! : "");
+  if (n >= 3 && !isBlank(at(n - 3)) && isBlank(at(n - 2)) && isBlank(at(n - 1))) return 2;
+  if (n >= 1 && at(n - 1) === "") return 1;
   return 0;
 }
 

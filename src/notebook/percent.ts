@@ -362,8 +362,7 @@ export function percentSource(cell: Cell): string {
 /** Blank lines to put after a cell so that a reader drops exactly those (prefer PEP 8's count). */
 function blankLinesAfter(text: string[], preferred: number): number {
   for (const b of [preferred, 1, 2, 0, 3]) {
-    const withBlanks = b === 0 ? text : [...text, ...new Array<string>(b).fill("")];
-    if (separatorCount(withBlanks) === b) return b;
+    if (separatorCount(text, b) === b) return b;
   }
   return preferred;
 }
