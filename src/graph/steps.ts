@@ -10,6 +10,7 @@
  * - every input of a step is an output of an earlier step (or listed as unresolved); imports and notebook
  *   helpers are not inputs, they are listed in `imports` / `helpers`.
  */
+import { FledgeError } from "../errors.js";
 import type { Cell, Notebook } from "../notebook/types.js";
 import type { NotebookAnalysis, Span } from "../python/types.js";
 import { analyzeUses, findExploration, type UseAnalysis } from "./exploration.js";
@@ -249,13 +250,25 @@ export function buildWorkflowMap(
 
   // 4. Names, roles, parameters, descriptions.
   const roles = members.map((m, i) => stepRole(m, segments[i]!.heading));
-  const names = uniqueNames(
-    segments.map((seg, i) => {
-      if (strategy.kind === "user") return seg.heading!;
-      const name = chooseName(seg.heading, roles[i]!, members[i]!);
-      return options.user?.rename?.[name] ?? name;
-    }),
+  const detected = uniqueNames(
+    segments.map((seg, i) =>
+      strategy.kind === "user" ? seg.heading! : chooseName(seg.heading, roles[i]!, members[i]!),
+    ),
   );
+  const rename = options.user?.rename ?? {};
+  const unknown = Object.keys(rename).filter((k) => !detected.includes(k));
+  if (unknown.length > 0)
+    throw new FledgeError(
+      "E_INPUT",
+      `steps file: rename: no detected step named ${unknown.map((u) => `'${u}'`).join(", ")}`,
+      { hint: `The detected steps are: ${detected.join(", ")}.` },
+    );
+  const names = detected.map((n) => rename[n] ?? n);
+  if (new Set(names).size !== names.length)
+    throw new FledgeError(
+      "E_INPUT",
+      `steps file: rename gives two steps the same name (${names.join(", ")})`,
+    );
   const paramNames = new Map<string, string>(); // name → literal, across steps (params.yaml is global)
   steps.forEach((step, i) => {
     const seg = segments[i]!;

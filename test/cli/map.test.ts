@@ -95,6 +95,7 @@ describe("fledge map", () => {
       ],
       ["stepz: []\n", /unknown key 'stepz'/],
       ["steps: [unclosed\n", /not valid YAML/],
+      ["rename:\n  trian_model: fit\n", /rename: no detected step named 'trian_model'/],
     ];
     for (const [yaml, message] of bad) {
       writeFileSync(join(dir, "bad.yaml"), yaml);

@@ -122,7 +122,15 @@ export const command: Command = {
     await initPython();
     const analysis = analyzeNotebook(nb);
     const graph = buildDataflow(analysis);
-    const map = buildWorkflowMap(nb, analysis, graph, user ? { user } : {});
+    let map: ReturnType<typeof buildWorkflowMap>;
+    try {
+      map = buildWorkflowMap(nb, analysis, graph, user ? { user } : {});
+    } catch (err) {
+      // A rename the notebook's steps do not have: point at the steps file.
+      if (err instanceof FledgeError && stepsFile !== undefined)
+        throw new FledgeError(err.code, err.message, { location: { file: stepsFile }, hint: err.hint ?? "" });
+      throw err;
+    }
     const findings = format === "html" ? await checkFindings(nb, { analysis, graph }) : [];
     const rendered = await renderMap(
       { title: basename(file), nb, analysis, map, level, findings },
