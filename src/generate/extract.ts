@@ -26,6 +26,8 @@ export interface ExtractOptions {
   installed?: InstalledDistribution[];
   /** Types recorded in a real run (see verify/), by map step name and value name. */
   recordedHints?: Map<string, Map<string, { text: string; imports: string[] }>>;
+  /** MLOps modules (issue 9, see mlops/): tracking… (none by default). */
+  mlops?: import("./mlops/index.js").MlopsOptions;
 }
 
 export interface Analysed {
@@ -78,6 +80,7 @@ export function extractProject(nb: Notebook, options: ExtractOptions, analysed?:
     notebookRelPath,
     dataDir: projectRelative(options.outDir, nbDir),
     copyData: options.copyData ?? false,
+    ...(options.mlops ? { mlops: options.mlops } : {}),
     options: {
       ...(options.packageName ? { packageName: options.packageName } : {}),
       stubs: options.stubs ?? false,

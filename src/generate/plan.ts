@@ -17,6 +17,7 @@ import type { Notebook } from "../notebook/types.js";
 import type { CellAnalysis, NotebookAnalysis, StatementRecord } from "../python/types.js";
 import { type HelperDef, helperClosure, indexHelpers, isDefinition, isImport } from "./helpers.js";
 import { hintContext, hintFor, hintForValue } from "./hints.js";
+import { identifiersIn } from "./imports.js";
 import type { InstalledDistribution } from "./lock.js";
 import type {
   ArgModel,
@@ -676,13 +677,9 @@ function notebookSource(nb: Notebook, cell: number): string {
   return nb.cells[cell]?.source ?? "";
 }
 
-/** Import statements whose bound names the code uses (an identifier scan, strings and comments excluded). */
+/** Import statements whose bound names the code uses (strings and comments excluded, f-string expressions included). */
 export function importsFor(code: string, importText: Map<string, string>): string[] {
-  const stripped = code
-    .replace(/#[^\n]*/g, "")
-    .replace(/("""|''')[\s\S]*?\1/g, "")
-    .replace(/(["'])(?:\\.|(?!\1)[^\\\n])*\1/g, "");
-  const ids = new Set(stripped.match(/(?<![.\w])[A-Za-z_]\w*/g) ?? []);
+  const ids = identifiersIn(code);
   const out: string[] = [];
   for (const [name, text] of importText) if (ids.has(name) && !out.includes(text)) out.push(text);
   return out;

@@ -19,6 +19,8 @@ import { renderReadme } from "./emit/readme.js";
 import { renderHelpersModule, renderStepModule } from "./emit/step.js";
 import { renderPipelineTest, renderStepTest } from "./emit/tests.js";
 import { lockLines, versionTable } from "./lock.js";
+// MLOps hooks (issue 9, src/generate/mlops/): no change unless `mlops` options are given.
+import { type MlopsOptions, mlopsGitignore, mlopsMain, mlopsModules, mlopsPyproject } from "./mlops/index.js";
 import type { ExtractFinding, ProjectModel } from "./model.js";
 import { type PlanInput, planProject } from "./plan.js";
 import { ruffFile, ruffSettings } from "./ruff.js";
@@ -40,6 +42,8 @@ export interface CopyData {
 export interface GenerateInput extends PlanInput {
   /** Copy the data files into data/ and point data_dir there. */
   copyData?: boolean;
+  /** MLOps modules to add (tracking…); none by default. */
+  mlops?: MlopsOptions;
 }
 
 export interface GeneratedProject {
@@ -81,7 +85,7 @@ export function generateProject(input: GenerateInput): GeneratedProject {
     }
   };
   py(`src/${pkg}/__init__.py`, renderInit(model));
-  py(`src/${pkg}/__main__.py`, renderMain(model));
+  py(`src/${pkg}/__main__.py`, mlopsMain(model, renderMain(model), input.mlops));
   py(`src/${pkg}/pipeline.py`, renderPipeline(model));
   py(
     `src/${pkg}/steps/__init__.py`,
@@ -111,6 +115,9 @@ export function generateProject(input: GenerateInput): GeneratedProject {
     });
   }
 
+  // MLOps modules come after the dependency list: their imports (mlflow…) are optional extras.
+  for (const f of mlopsModules(model, input.mlops)) py(f.path, f.content);
+
   // The companion notebook also needs what only the exploration imported (plotting, profiling…).
   const runtime = new Set(model.dependencies.map((d) => normalizeDistribution(d.name)));
   const notebookExtras = new Set<string>(["ipykernel"]);
@@ -125,10 +132,17 @@ export function generateProject(input: GenerateInput): GeneratedProject {
 
   const files: GeneratedFile[] = [
     ...python,
-    { path: "pyproject.toml", content: renderPyproject(model, settings, [...notebookExtras].sort()) },
+    {
+      path: "pyproject.toml",
+      content: mlopsPyproject(
+        model,
+        renderPyproject(model, settings, [...notebookExtras].sort()),
+        input.mlops,
+      ),
+    },
     { path: "params.yaml", content: renderParamsYaml(model) },
     { path: "README.md", content: renderReadme(model) },
-    { path: ".gitignore", content: renderGitignore(model) },
+    { path: ".gitignore", content: mlopsGitignore(model, renderGitignore(model), input.mlops) },
     { path: ".pre-commit-config.yaml", content: renderPreCommit() },
     { path: "Dockerfile", content: renderDockerfile(model) },
     { path: ".dockerignore", content: renderDockerignore(model) },

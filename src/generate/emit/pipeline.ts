@@ -58,7 +58,8 @@ export function renderPipeline(model: ProjectModel): string {
     "import yaml",
     "",
   ];
-  for (const s of model.steps) out.push(`from ${pkg}.steps.${s.module} import ${s.name}`);
+  const modules = [...model.steps].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+  for (const s of modules) out.push(`from ${pkg}.steps.${s.module} import ${s.name}`);
   out.push("", "logger = logging.getLogger(__name__)", "");
   out.push("#: The parameters found in the notebook; params.yaml holds the same values.");
   out.push("DEFAULT_PARAMS: dict[str, Any] = {");

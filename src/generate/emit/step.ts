@@ -1,5 +1,6 @@
 /** src/<pkg>/steps/<step>.py: one public function per step, its helpers, its imports. */
 import type { Node } from "web-tree-sitter";
+import { identifiersIn, organizeImports } from "../imports.js";
 import type { ProjectModel, StepModel } from "../model.js";
 import { descendants, parsePython } from "../syntax.js";
 import { docstring, docText, indent, pyLiteral } from "./python.js";
@@ -84,69 +85,44 @@ function returnStatement(step: StepModel): string {
   return `return ${step.returns.map((r) => r.name).join(", ")}`;
 }
 
-/** The module text (before ruff: imports are sorted and unused ones removed by the lint pass). */
+/** The module text (before ruff formats it): docstring, imports (only those used, isort order), helpers, the step. */
 export function renderStepModule(step: StepModel, index: number, model: ProjectModel): string {
-  const out: string[] = [];
-  const title = step.title.replace(/\.$/, "");
-  out.push(`"""Step ${index + 1} of the ${model.packageName} pipeline: ${docText(title)}."""`, "");
-  out.push("from __future__ import annotations", "");
-  const imports = [...step.imports];
+  const rest: string[] = [];
+  if (step.usesLogging && !model.stubs) rest.push("logger = logging.getLogger(__name__)", "");
+  if (!model.stubs) for (const h of step.helpers) rest.push("", h.code, "");
+  rest.push("", signature(step), stepDocstring(step, model));
+  if (model.stubs) {
+    rest.push("    # The notebook code of this step, to move into the function body:");
+    for (const l of step.originalCode.split("\n")) rest.push(l.trim() === "" ? "    #" : `    # ${l}`);
+    rest.push(`    raise NotImplementedError("${step.name}: fill in from the notebook code above")`);
+  } else {
+    if (step.globals.length > 0) rest.push(`    global ${step.globals.join(", ")}`);
+    const body = step.body.trim() === "" ? "pass" : step.body;
+    rest.push(indent(body, 4, stringContinuationLines(body)));
+    const ret = returnStatement(step);
+    if (ret) rest.push(`    ${ret}`);
+  }
+  const restText = rest.join("\n");
+  const imports = ["from __future__ import annotations", ...step.imports];
   if (step.returns.length > 1 && step.returns.some((r) => !r.hint) && step.returns.some((r) => r.hint))
     imports.push("from typing import Any");
-  if (model.stubs) {
-    // Stubs keep only what the signatures need.
-    const sig = signature(step);
-    out.push(...imports.filter((i) => importUsedIn(i, sig)));
-  } else {
-    out.push(...imports);
-    if (step.sharedHelpers.length > 0)
-      out.push(`from ${model.packageName}.helpers import ${step.sharedHelpers.join(", ")}`);
-  }
-  out.push("");
-  if (step.usesLogging && !model.stubs) out.push("logger = logging.getLogger(__name__)", "");
-  if (!model.stubs) for (const h of step.helpers) out.push("", h.code, "");
-  out.push("", signature(step), stepDocstring(step, model));
-  if (model.stubs) {
-    out.push("    # The notebook code of this step, to move into the function body:");
-    for (const l of step.originalCode.split("\n")) out.push(l.trim() === "" ? "    #" : `    # ${l}`);
-    out.push(`    raise NotImplementedError("${step.name}: fill in from the notebook code above")`);
-  } else {
-    if (step.globals.length > 0) out.push(`    global ${step.globals.join(", ")}`);
-    const body = step.body.trim() === "" ? "pass" : step.body;
-    out.push(indent(body, 4, stringContinuationLines(body)));
-    const ret = returnStatement(step);
-    if (ret) out.push(`    ${ret}`);
-  }
-  return `${out.join("\n")}\n`;
-}
-
-function importUsedIn(importLine: string, code: string): boolean {
-  const bound = importLine.match(/ as (\w+)\s*$/)?.[1] ?? importLine.match(/^import ([\w]+)/)?.[1];
-  if (bound) return new RegExp(`\\b${bound}\\b`).test(code);
-  const names =
-    importLine
-      .match(/^from \S+ import (.+)$/)?.[1]
-      ?.split(",")
-      .map(
-        (n) =>
-          n
-            .trim()
-            .split(/\s+as\s+/)
-            .pop()!,
-      ) ?? [];
-  return names.some((n) => new RegExp(`\\b${n}\\b`).test(code));
+  if (!model.stubs && step.sharedHelpers.length > 0)
+    imports.push(`from ${model.packageName}.helpers import ${step.sharedHelpers.join(", ")}`);
+  // Stubs keep only what the signatures need (the code is in comments).
+  const used = identifiersIn(model.stubs ? signature(step) : restText);
+  const block = organizeImports(imports, used, model.packageName, model.pythonVersion);
+  const title = step.title.replace(/\.$/, "");
+  return `"""Step ${index + 1} of the ${model.packageName} pipeline: ${docText(title)}."""\n\n${block}\n\n${restText}\n`;
 }
 
 export function renderHelpersModule(model: ProjectModel): string | undefined {
   if (model.sharedHelpers.length === 0 || model.stubs) return undefined;
-  const out = [
-    `"""Functions and classes the notebook defined that several steps of ${model.packageName} use."""`,
-    "",
-    "from __future__ import annotations",
-    "",
-    ...model.sharedHelperImports,
-    "",
-  ];
-  for (const h of model.sharedHelpers) out.push("", h.code, "");
-  return `${out.join("\n")}\n`;
+  const code = model.sharedHelpers.map((h) => `\n${h.code}\n`).join("\n");
+  const block = organizeImports(
+    ["from __future__ import annotations", ...model.sharedHelperImports],
+    identifiersIn(code),
+    model.packageName,
+    model.pythonVersion,
+  );
+  return `"""Functions and classes the notebook defined that several steps of ${model.packageName} use."""\n\n${block}\n\n${code}\n`;
 }
