@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliContext } from "../../src/cli/command.js";
-import { main } from "../../src/cli/main.js";
 import type { Cell } from "../../src/notebook/types.js";
 import { serializeNotebook } from "../../src/notebook/write.js";
+import { hasNoStackTrace, runCli } from "../helpers/cli.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -46,19 +45,8 @@ function setup(sources: string[] = ["import math", "r = 2", "area = math.pi * r*
 }
 
 async function sync(dir: string, ...args: string[]) {
-  let out = "";
-  let err = "";
-  const ctx: CliContext = {
-    cwd: dir,
-    env: {},
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    stdin: process.stdin,
-    color: false,
-    signal: new AbortController().signal,
-  };
-  const code = await main(["sync", ...args], ctx);
-  return { code, out, err };
+  const r = await runCli(["sync", ...args], { cwd: dir });
+  return { code: r.code, out: r.stdout, err: r.stderr, run: r };
 }
 
 const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8");
@@ -273,6 +261,8 @@ describe("fledge sync", () => {
     const broken = await sync(dir, "broken.ipynb");
     expect(broken.code).toBe(2);
     expect(broken.err).toContain("broken.ipynb");
+    expect(hasNoStackTrace(broken.run)).toBe(true);
+    expect(hasNoStackTrace(ext.run)).toBe(true);
   });
 
   it("refuses a cell the .py cannot hold (unterminated string) and writes nothing", async () => {
