@@ -173,11 +173,15 @@ def _exact_array(arr):
         data = a.astype(a.dtype.newbyteorder("<")).view("<i8").tobytes()
     else:
         data = a.tobytes()
-    return {
+    out = {
         "exact": True,
         "count": int(a.size),
         "sha256": _sha(str(a.dtype).encode() + b"\0" + data),
     }
+    if kind in "biu":
+        # Not used to compare (the hash decides): a readable check for the generated pipeline test.
+        out["sum"] = int(a.sum(dtype="uint64" if kind == "u" else "int64"))
+    return out
 
 
 def _object_values(values):

@@ -82,16 +82,18 @@ interface Mutation {
   apply: (src: string) => string;
 }
 
-/** Lines of the function body (after the signature and docstring) where a mutation may apply. */
-function bodyStart(src: string): number {
+/** First line of the step function's body (after its signature and docstring); helpers before it are skipped. */
+function bodyStart(src: string, step: string): number {
   const lines = src.split("\n");
-  const def = lines.findIndex((l) => /^def /.test(l));
+  const def = lines.findIndex((l) => l.startsWith(`def ${step}(`));
+  if (def < 0) return lines.length;
   let i = def;
   while (i < lines.length && !/\)\s*(->.*)?:\s*$/.test(lines[i] as string)) i++;
   i++;
-  if (/^\s+("""|''')/.test(lines[i] ?? "")) {
-    const q = (lines[i] as string).trim().slice(0, 3);
-    if (!((lines[i] as string).trim().length > 3 && (lines[i] as string).trim().endsWith(q))) {
+  const first = (lines[i] ?? "").trim();
+  if (/^("""|''')/.test(first)) {
+    const q = first.slice(0, 3);
+    if (!(first.length > 3 && first.endsWith(q))) {
       i++;
       while (i < lines.length && !(lines[i] as string).includes(q)) i++;
     }
@@ -102,12 +104,14 @@ function bodyStart(src: string): number {
 
 function replaceInBody(
   src: string,
+  step: string,
   re: RegExp,
   fn: (m: RegExpExecArray) => string | undefined,
 ): string | undefined {
   const lines = src.split("\n");
-  for (let i = bodyStart(src); i < lines.length; i++) {
+  for (let i = bodyStart(src, step); i < lines.length; i++) {
     const line = lines[i] as string;
+    if (/^\S/.test(line)) break; // the end of the step function
     if (/^\s*(#|return\b|logger\.|print\()/.test(line)) continue;
     const m = re.exec(line);
     if (!m) continue;
@@ -130,13 +134,13 @@ function mutationsFor(project: string, pkg: string, steps: string[]): Mutation[]
       let description = "";
       if (kind === "drop-dropna") {
         apply = (s) =>
-          replaceInBody(s, /(\w+)\.dropna\([^()]*(\([^()]*\)[^()]*)*\)/, (m) =>
+          replaceInBody(s, step, /(\w+)\.dropna\([^()]*(\([^()]*\)[^()]*)*\)/, (m) =>
             /inplace\s*=\s*True/.test(m[0]) ? "None" : m[1],
           );
         description = "remove a .dropna(…) call";
       } else if (kind === "change-constant") {
         apply = (s) =>
-          replaceInBody(s, /(?<![\w.\]"'])(\d+\.\d+|\d+)(?![\w.])/, (m) => {
+          replaceInBody(s, step, /(?<![\w.\]"'])(\d+\.\d+|\d+)(?![\w.])/, (m) => {
             const v = m[1] as string;
             if (v.includes(".")) return String(Number(v) * 1.5);
             return String(Number(v) + 1);
@@ -144,7 +148,12 @@ function mutationsFor(project: string, pkg: string, steps: string[]): Mutation[]
         description = "change a numeric constant";
       } else {
         apply = (s) =>
-          replaceInBody(s, /\[\s*("[^"]+"|'[^']+')\s*,\s*("[^"]+"|'[^']+')/, (m) => `[${m[2]}, ${m[1]}`);
+          replaceInBody(
+            s,
+            step,
+            /\[\s*("[^"]+"|'[^']+')\s*,\s*("[^"]+"|'[^']+')/,
+            (m) => `[${m[2]}, ${m[1]}`,
+          );
         description = "swap the first two column names of a list";
       }
       const mutated = apply(src);
@@ -173,6 +182,8 @@ interface Row {
   verifyCaught: boolean;
   tests: string;
   testsCaught: boolean;
+  /** The unmutated project passed verify and pytest (else the row is listed but not counted). */
+  baselineClean: boolean;
 }
 
 async function main_(): Promise<void> {
@@ -213,7 +224,8 @@ async function main_(): Promise<void> {
       const base = await run();
       const baseBad = base.steps.filter((s) => s.status === "different" || s.status === "failed");
       const baseTests = pytest(project);
-      if (baseBad.length > 0 || base.notebookFailure || !baseTests.ok) {
+      const baselineClean = baseBad.length === 0 && !base.notebookFailure && baseTests.ok;
+      if (!baselineClean) {
         problems.push(
           `${name}: baseline not clean — verify: ${baseBad.map((s) => `${s.step} ${s.status}`).join(", ") || "ok"}` +
             `${base.notebookFailure ? ` (notebook failed in cell ${base.notebookFailure.cell + 1})` : ""}; pytest: ${baseTests.summary}`,
@@ -240,6 +252,7 @@ async function main_(): Promise<void> {
             verifyCaught,
             tests: t.ok ? `passed (${t.summary})` : `failed (${t.summary})`,
             testsCaught: !t.ok,
+            baselineClean,
           });
         } finally {
           writeFileSync(m.file, original);
@@ -249,9 +262,10 @@ async function main_(): Promise<void> {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const n = rows.length;
-  const v = rows.filter((r) => r.verifyCaught).length;
-  const t = rows.filter((r) => r.testsCaught).length;
+  const counted = rows.filter((r) => r.baselineClean);
+  const n = counted.length;
+  const v = counted.filter((r) => r.verifyCaught).length;
+  const t = counted.filter((r) => r.testsCaught).length;
   if (asJson) {
     console.log(JSON.stringify({ rows, problems, verify: v, tests: t, total: n }, null, 2));
     return;
@@ -262,7 +276,9 @@ async function main_(): Promise<void> {
       .join(" ")}, ${((Date.now() - started) / 60000).toFixed(1)} min`,
   );
   for (const r of rows) {
-    console.log(`\n${r.fixture} / ${r.step} / ${r.kind}: ${r.mutation}`);
+    console.log(
+      `\n${r.fixture} / ${r.step} / ${r.kind}: ${r.mutation}${r.baselineClean ? "" : "  [baseline not clean: not counted]"}`,
+    );
     console.log(`  verify: ${r.verify}`);
     console.log(`  tests:  ${r.tests}`);
   }

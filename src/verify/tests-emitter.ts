@@ -10,7 +10,7 @@
  */
 import type { ProjectModel, StepModel } from "../generate/model.js";
 import { helperSource } from "./helper.js";
-import type { Fingerprint } from "./types.js";
+import type { Fingerprint, Values } from "./types.js";
 
 export const RTOL = 1e-7;
 export const ATOL = 1e-12;
@@ -290,6 +290,16 @@ export function renderRecordedPipelineTest(
       lines.push(`    assert ${v}.shape == (${fp.shape.join(", ")}${fp.shape.length === 1 ? "," : ""})`);
       if (fp.kind === "dataframe" && fp.columns.every((c) => typeof c === "string")) {
         lines.push(`    assert list(${v}.columns) == ${pyList(fp.columns as string[])}`);
+        const cols = (fp.columns as string[]).filter(
+          (c) => fp.columns.indexOf(c) === fp.columns.lastIndexOf(c),
+        );
+        for (const c of cols.slice(0, 12)) {
+          const check = valueCheck(`${v}[${py(c)}]`, fp.data[c], true);
+          if (check) lines.push(`    ${check}`);
+        }
+      } else if (fp.kind === "series" || (fp.kind === "ndarray" && fp.shape.length <= 2)) {
+        const check = valueCheck(v, fp.data, fp.kind === "series");
+        if (check) lines.push(`    ${check}`);
       }
     } else if (fp.kind === "estimator") {
       lines.push(`    assert type(${v}).__name__ == ${py(fp.type.split(".").pop() as string)}`);
@@ -309,6 +319,20 @@ export function renderRecordedPipelineTest(
   }
   if (checks === 0) return { imports: [], lines: [] };
   return { imports: [...imports].sort(), lines };
+}
+
+/** A readable check of a column's (or array's) values: the sum of integers, the mean of floats. */
+function valueCheck(expr: string, data: Values | undefined, pandas: boolean): string | undefined {
+  if (!data) return undefined;
+  if (data.exact) {
+    return typeof data.sum === "number" && Number.isSafeInteger(data.sum)
+      ? `assert int(${expr}.sum()) == ${data.sum}`
+      : undefined;
+  }
+  if ("real" in data || data.mean === null || data.posinf + data.neginf > 0) return undefined;
+  // pandas skips NaN in mean(); numpy does not, so arrays with NaN get no mean check.
+  if (data.nan > 0 && !pandas) return undefined;
+  return `assert float(${expr}.mean()) == pytest.approx(${pyFloat(data.mean)}, rel=${RTOL})`;
 }
 
 function pyFloat(v: number): string {

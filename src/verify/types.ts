@@ -11,6 +11,8 @@ export interface ExactValues {
   sha256: string;
   /** For categoricals: hash of the category labels (the codes are hashed in sha256). */
   categories?: string;
+  /** Integers and booleans: their sum (not used to compare; a readable check in generated tests). */
+  sum?: number;
 }
 
 /** Float data: summary statistics plus values at fixed positions, compared within a tolerance. */

@@ -279,8 +279,21 @@ function anyDifference(
   });
 }
 
-async function callStep(kernel: Kernel, fn: string, args: unknown[]): Promise<Record<string, Fingerprint>> {
-  return helperCall<Record<string, Fingerprint>>(kernel, fn, args, {}, "_fledge_pipeline", 24 * 3600_000);
+/** A step call is one helper expression: --cell-timeout bounds it; an abort interrupts the kernel. */
+async function callStep(
+  kernel: Kernel,
+  fn: string,
+  args: unknown[],
+  timeoutMs: number | undefined,
+): Promise<Record<string, Fingerprint>> {
+  return helperCall<Record<string, Fingerprint>>(
+    kernel,
+    fn,
+    args,
+    {},
+    "_fledge_pipeline",
+    timeoutMs ?? 24 * 3600_000,
+  );
 }
 
 export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> {
@@ -307,6 +320,8 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
   const outputsDir = await mkdtemp(join(tmpdir(), "fledge-verify-out-"));
   const request: KernelRequest = { ...opts.kernel, name: ctx.nb.metadata.kernelspec?.name };
   const kernel = await startKernel(request, { cwd: ctx.projectDir, signal: opts.signal });
+  const onAbort = () => void kernel.interrupt().catch(() => {});
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     await installHelper(kernel);
     await helperCall(
@@ -336,14 +351,12 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
       const nbStep = rec.steps.find((s) => s.step === step.name);
       let got: Record<string, Fingerprint>;
       try {
-        got = await callStep(kernel, "run_step", [
-          i,
-          `${ctx.packageName}.steps.${step.module}`,
-          step.name,
-          step.args,
-          returns,
-          stepFiles,
-        ]);
+        got = await callStep(
+          kernel,
+          "run_step",
+          [i, `${ctx.packageName}.steps.${step.module}`, step.name, step.args, returns, stepFiles],
+          opts.cellTimeoutMs,
+        );
       } catch (err) {
         if (!(err instanceof FledgeError) || err.code !== "E_USER_CODE") throw err;
         report.pipelineFailure = {
@@ -363,10 +376,12 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
         notebookFailed: rec.failure,
         returns,
         files: stepFiles,
+        timeoutMs: opts.cellTimeoutMs,
       });
     }
     opts.onProgress?.({ phase: "pipeline", done: steps.length, total: steps.length, step: "" });
   } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
     await kernel.shutdown();
     await rm(outputsDir, { recursive: true, force: true });
   }
@@ -384,6 +399,7 @@ interface JudgeContext {
   notebookFailed: CellFailure | undefined;
   returns: string[];
   files: [string, string][];
+  timeoutMs: number | undefined;
 }
 
 async function judgeStep(
@@ -415,13 +431,12 @@ async function judgeStep(
   if (notCompared.length) verdict.notCompared = notCompared;
   const upstream = step.args.map((a) => j.tainted.get(a.name)).find((s) => s !== undefined);
   if (first) {
-    const again = await callStep(j.kernel, "rerun_step", [
-      j.index,
-      `${j.ctx.packageName}.steps.${step.module}`,
-      step.name,
-      j.returns,
-      j.files,
-    ]);
+    const again = await callStep(
+      j.kernel,
+      "rerun_step",
+      [j.index, `${j.ctx.packageName}.steps.${step.module}`, step.name, j.returns, j.files],
+      j.timeoutMs,
+    );
     if (anyDifference(got, again, j.tol)) {
       const finding = step.cells.map((c) => j.random.get(c)).find((f) => f !== undefined);
       verdict.status = "not-comparable";

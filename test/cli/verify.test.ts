@@ -100,6 +100,12 @@ describe("fledge verify", () => {
     expect(r.code).toBe(0);
   }, 300_000);
 
+  it("stops at the time limit with a clear message (exit 3)", async () => {
+    const r = await fledge("verify", sales.project, "--python", venvPython(), "--timeout", "2");
+    expect(r.err).toContain("time limit (--timeout 2 s)");
+    expect(r.code).toBe(3);
+  }, 120_000);
+
   it("refuses a folder fledge did not extract (exit 2)", async () => {
     const r = await fledge("verify", FIXTURES);
     expect(r.err).toContain("not a project fledge extracted");
