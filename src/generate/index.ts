@@ -1,5 +1,6 @@
 /** generate/: from a notebook's workflow map to a production Python project (issue 7). */
 export { DISTRIBUTIONS, distributionFor, isStdlib } from "./distributions.js";
+export { addDevRequirements } from "./emit/pyproject.js";
 export {
   type Analysed,
   analyseForExtract,

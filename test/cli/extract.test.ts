@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freshVenv, sh } from "../generate/project-run.js";
 import { runCli } from "../helpers/cli.js";
 import { ROOT, venvPython } from "../helpers/env.js";
 
@@ -144,7 +145,12 @@ describe("fledge extract (CLI)", () => {
 
   it("pins versions and writes requirements.lock from the notebook's environment when its kernel starts", async () => {
     const { dir, nb } = workspace();
-    const r = await runCli(["extract", nb, "-o", "proj", "--python", venvPython(), "--no-git"], { cwd: dir });
+    const r = await runCli(
+      ["extract", nb, "-o", "proj", "--python", venvPython(), "--no-git", "--no-record"],
+      {
+        cwd: dir,
+      },
+    );
     expect(r.code, r.output).toBe(0);
     const lock = readFileSync(join(dir, "proj", "requirements.lock"), "utf8");
     const pandas = spawnSync(venvPython(), ["-c", "import pandas; print(pandas.__version__)"], {
@@ -157,4 +163,23 @@ describe("fledge extract (CLI)", () => {
       "pip install --no-cache-dir -r requirements.lock",
     );
   }, 90_000);
+
+  it("records a run by default when the kernel starts: recorded tests that pass in a fresh virtualenv", async () => {
+    const { dir, nb } = workspace("churn_classification");
+    const r = await runCli(["extract", nb, "-o", "proj", "--python", venvPython(), "--no-git"], { cwd: dir });
+    expect(r.code, r.output).toBe(0);
+    expect(r.stderr).toMatch(/running the notebook in a fresh kernel to record values/);
+    const proj = join(dir, "proj");
+    expect(r.stdout).toMatch(/created +tests\/fixtures\/clean_data\/in_df\.parquet/);
+    expect(readFileSync(join(proj, "pyproject.toml"), "utf8")).toMatch(/"pyarrow==/);
+    const venv = freshVenv(dir, proj);
+    expect(venv.install.status, venv.install.output).toBe(0);
+    const t = sh(venv.python, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], proj, venv.env);
+    expect(t.status, t.output).toBe(0);
+    expect(t.output).toMatch(/\d+ passed/);
+    expect(t.output).not.toMatch(/failed|error/);
+    expect(readFileSync(join(proj, "tests", "test_clean_data.py"), "utf8")).toMatch(
+      /def test_clean_data_on_recorded_sample/,
+    );
+  }, 300_000);
 });

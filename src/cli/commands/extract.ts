@@ -36,8 +36,12 @@ export const command: Command = {
       "--no-kernel",
       "do not start the notebook's kernel (no version pins, no requirements.lock, no recording)",
     ],
-    ["--record / --no-record", "run the notebook to record values for tests and type hints (default: off)"],
+    [
+      "--record / --no-record",
+      "run the notebook in a fresh kernel to record values for tests and type hints (default: on when a kernel starts)",
+    ],
     ["--python PATH", "the Python of the notebook's environment (default: the notebook's kernelspec)"],
+    ["--no-tracking", "no MLflow tracking module (tracking.py) even when the notebook trains a model"],
   ],
   examples: [
     "fledge extract analysis.ipynb -o churn/",
@@ -56,6 +60,7 @@ export const command: Command = {
     record: { type: "boolean" },
     "no-record": { type: "boolean" },
     python: { type: "string" },
+    "no-tracking": { type: "boolean" },
   },
   run: extract,
 };
@@ -145,21 +150,33 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
     env: ctx.env,
   };
   try {
-    if (v.record && !v["no-kernel"]) {
+    // Recording (issue 8) is the default when the notebook's kernel starts; --no-record / --no-kernel skip it.
+    const wantRecord = !v["no-record"] && !v["no-kernel"] && !v.stubs;
+    if (wantRecord) {
       const { startRecording } = await import("../../verify/session.js");
-      err("fledge: running the notebook in a fresh kernel to record values…");
-      session = await startRecording({
-        notebookPath,
-        nb: loaded.notebook,
-        analysis: analysed.analysis,
-        map: analysed.map,
-        kernel: kernelRequest,
-        signal: ctx.signal,
-      });
-      if (session.recording.failure)
-        err(`fledge: warning: the notebook failed while recording; no recorded tests.`);
-      recordedHints = session.hints();
-      installed = gen.parseInstalled(await session.kernel.evaluateJson(gen.INSTALLED_DISTRIBUTIONS_EXPR));
+      err("fledge: running the notebook in a fresh kernel to record values (--no-record to skip)…");
+      try {
+        session = await startRecording({
+          notebookPath,
+          nb: loaded.notebook,
+          analysis: analysed.analysis,
+          map: analysed.map,
+          kernel: kernelRequest,
+          signal: ctx.signal,
+        });
+      } catch (e) {
+        // No kernel: without an explicit --record, extract still works (no pins, no recorded tests).
+        if (v.record || !(e instanceof FledgeError) || e.code !== "E_KERNEL") throw e;
+        err(
+          `fledge: warning: no kernel to record with (${e.message.split("\n")[0]}); continuing without recording`,
+        );
+      }
+      if (session) {
+        if (session.recording.failure)
+          err("fledge: warning: the notebook failed while recording; no recorded tests.");
+        recordedHints = session.hints();
+        installed = gen.parseInstalled(await session.kernel.evaluateJson(gen.INSTALLED_DISTRIBUTIONS_EXPR));
+      }
     } else if (!v["no-kernel"]) {
       installed = await readInstalled(kernelRequest, dirname(notebookPath), ctx, err);
     }
@@ -174,6 +191,7 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
         copyData: Boolean(v["copy-data"]),
         ...(installed ? { installed } : {}),
         ...(recordedHints ? { recordedHints } : {}),
+        mlops: { tracking: !v["no-tracking"] },
       },
       analysed,
     );
@@ -197,6 +215,19 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       const done = await session.finish(extraction.model, files);
       files = done.files;
       fixtureCopies = done.fixtures;
+      // The recorded tests read their samples with pandas (parquet → pyarrow) and joblib.
+      const need: string[] = [];
+      const pin = (dist: string) => {
+        const v = installed?.find((d) => d.name.toLowerCase() === dist)?.version;
+        return v ? `${dist}==${v}` : dist;
+      };
+      if (fixtureCopies.some((f) => f.path.endsWith(".parquet"))) need.push(pin("pyarrow"));
+      if (fixtureCopies.some((f) => f.path.endsWith(".joblib"))) need.push(pin("joblib"));
+      if (need.length > 0) {
+        files = files.map((f) =>
+          f.path === "pyproject.toml" ? { ...f, content: gen.addDevRequirements(f.content, need) } : f,
+        );
+      }
     }
 
     const copies: typeof extraction.copies = [];

@@ -134,3 +134,16 @@ export function renderLock(model: ProjectModel): string | undefined {
   if (!model.lock || model.lock.length === 0) return undefined;
   return `# Every dependency of ${model.projectName}, transitively, pinned to the versions of the environment\n# ${model.notebookName} ran in (read with importlib.metadata by fledge). Install: pip install -r requirements.lock\n${model.lock.join("\n")}\n`;
 }
+
+/** Add requirements to the `dev` extra of a rendered pyproject.toml (recorded tests reading parquet need pyarrow). */
+export function addDevRequirements(pyproject: string, requirements: string[]): string {
+  const marker = "dev = [\n";
+  const at = pyproject.indexOf(marker);
+  if (at < 0) return pyproject;
+  const end = pyproject.indexOf("]", at);
+  const present = pyproject.slice(at, end);
+  const missing = requirements.filter((r) => !present.includes(`"${requirementName(r)}`));
+  if (missing.length === 0) return pyproject;
+  const lines = missing.map((r) => `    ${JSON.stringify(r)},\n`).join("");
+  return pyproject.slice(0, at + marker.length) + lines + pyproject.slice(at + marker.length);
+}
