@@ -82,6 +82,9 @@ describe("recorded tests on the example notebook", () => {
     expect(test).toContain(
       "assert_frame_equal(result, expected_df, check_exact=False, rtol=RTOL, atol=ATOL)",
     );
+    const pipeline = readFileSync(join(out, "tests", "test_pipeline.py"), "utf8");
+    expect(pipeline).toMatch(/assert results\["accuracy"\] == pytest\.approx\(0\.\d+, rel=1e-7\)/);
+    expect(pipeline).toMatch(/assert float\(results\["df"\]\["\w+"\]\.mean\(\)\) == pytest\.approx\(/);
   });
 
   it("passes pytest on the generated project, and the project is ruff-clean", () => {
