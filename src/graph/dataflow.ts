@@ -381,17 +381,19 @@ export function topologicalOrder(
   const indegree = new Map<number, number>();
   for (const n of nodes) indegree.set(n, 0);
   for (const [, targets] of succ) for (const t of targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
-  const ready = nodes.filter((n) => indegree.get(n) === 0);
+  const ready = new MinHeap();
+  for (const n of nodes) if (indegree.get(n) === 0) ready.push(n);
   const done = new Set<number>();
   const order: number[] = [];
   const remaining = new Set(nodes);
   while (order.length < nodes.length) {
     let next: number;
-    if (ready.length > 0) {
-      ready.sort((a, b) => a - b);
-      next = ready.shift()!;
+    if (ready.size > 0) {
+      next = ready.pop();
     } else {
-      next = Math.min(...remaining);
+      let min = Number.POSITIVE_INFINITY;
+      for (const r of remaining) if (r < min) min = r;
+      next = min;
     }
     if (done.has(next)) continue;
     done.add(next);
@@ -404,6 +406,45 @@ export function topologicalOrder(
     }
   }
   return { order, cycles: stronglyConnected(nodes, succ) };
+}
+
+/** A binary min-heap of cell indices (the ready cells of the topological sort). */
+class MinHeap {
+  private items: number[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(v: number): void {
+    const a = this.items;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= v) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = v;
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && a[r]! < a[l]! ? r : l;
+        if (a[c]! >= last) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }
 
 /** Tarjan's strongly connected components with more than one cell, each sorted, in order of their first cell. */

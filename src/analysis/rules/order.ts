@@ -2,6 +2,7 @@
  * Hidden state and execution order: what the saved execution counts and the dataflow graph say about whether
  * the notebook runs top to bottom and whether its saved outputs can be trusted.
  */
+import type { ChainLink } from "../../graph/types.js";
 import { type CheckContext, type CodeCellInfo, cellLabel, hasOutputs, listText } from "../context.js";
 
 /** Out-of-order counts, as the corpus statistics define them: a count not above the previous count. */
@@ -196,10 +197,17 @@ function undefinedNameRule(ctx: CheckContext): void {
  * names come from (strong dataflow edges only).
  */
 function staleOutputRules(ctx: CheckContext): void {
-  const writersOf = (name: string) =>
-    (ctx.graph.chains[name] ?? []).filter(
-      (l) => l.kind !== "delete" && (l.kind === "define" || l.confidence !== "possible"),
-    );
+  const writerCache = new Map<string, ChainLink[]>();
+  const writersOf = (name: string) => {
+    let list = writerCache.get(name);
+    if (!list) {
+      list = (ctx.graph.chains[name] ?? []).filter(
+        (l) => l.kind !== "delete" && (l.kind === "define" || l.confidence !== "possible"),
+      );
+      writerCache.set(name, list);
+    }
+    return list;
+  };
   const incoming = new Map<number, { from: number; names: string[] }[]>();
   for (const e of ctx.graph.edges) {
     if (e.weak) continue;

@@ -180,11 +180,10 @@ export function checkUnusedDefinitions(ctx: CheckContext): void {
   // A candidate written more than once in the code (outside strings, comments and attribute access) is taken as
   // used: reads inside the statement that binds it (`for i, f in …: print(i)`) are not in the read lists.
   const words = new Map<string, number>();
-  const re = new RegExp(`\\b(?:${[...candidates.keys()].join("|")})\\b`, "g");
   for (const c of ctx.code) {
     const code = c.scanned.code;
-    for (const m of code.matchAll(re)) {
-      if (m.index > 0 && code[m.index - 1] === ".") continue;
+    for (const m of code.matchAll(/[A-Za-z_]\w*/g)) {
+      if (!candidates.has(m[0]) || (m.index > 0 && code[m.index - 1] === ".")) continue;
       words.set(m[0], (words.get(m[0]) ?? 0) + 1);
     }
   }
