@@ -126,3 +126,27 @@ describe.skipIf(!uv || process.platform === "win32")("generated Dockerfile and C
     }
   }, 240_000);
 });
+
+describe.skipIf(process.platform === "win32")("generated companion notebook", () => {
+  it("runs top to bottom in a kernel, calling the package for the pipeline steps", () => {
+    const nb = join(e.project, "notebooks", "sales_report.ipynb");
+    const text = readFileSync(nb, "utf8");
+    expect(text).toMatch(/from sales_report\.steps\.\w+ import \w+/);
+    // The kernel is the project venv's Python with the package's src/ on its path (as `pip install -e .` gives).
+    const code = [
+      "import nbformat, sys",
+      "from nbclient import NotebookClient",
+      "nb = nbformat.read(sys.argv[1], as_version=4)",
+      "NotebookClient(nb, timeout=120, kernel_name='python3', resources={'metadata': {'path': sys.argv[2]}}).execute()",
+      "print('executed', sum(1 for c in nb.cells if c.cell_type == 'code'))",
+    ].join("\n");
+    const r = sh(venvPython(), ["-c", code, nb, join(e.project, "notebooks")], e.project, {
+      ...process.env,
+      PYTHONPATH: join(e.project, "src"),
+      MPLBACKEND: "Agg",
+      JUPYTER_PATH: join(venvPython(), "..", "..", "share", "jupyter"),
+    });
+    expect(r.status, r.output).toBe(0);
+    expect(r.output).toMatch(/executed \d+/);
+  }, 180_000);
+});

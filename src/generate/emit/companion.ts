@@ -64,34 +64,57 @@ export function renderCompanion(
   }
   const stepByMapName = new Map(model.steps.map((s) => [s.mapName, s]));
 
+  // Names a kept exploration statement can use: the set-up cell's, the step calls' results, what kept
+  // statements define. A statement reading a value that stays inside a step (not returned) is commented out
+  // with a note rather than left to fail with a NameError.
+  const available = new Set(["Path", "load_params", "output_path", "p", "data_dir", "outputs_dir"]);
+  const statementText = (src: string, starts: number[], st: { span: { line: number; endLine: number } }) => {
+    const from = offsetAt(starts, src, st.span.line, 1);
+    const next = starts[st.span.endLine];
+    return src.slice(from, next !== undefined ? next - 1 : src.length);
+  };
+
   notebook.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code") {
       cells.push({ ...cell, id: id() } as Cell);
       return;
     }
     const ca = byCell.get(index);
-    const owned = ca ? ca.statements.map((_, i) => owner.get(`${index}:${i}`)) : [];
-    const calls = map.steps.filter((s) => anchor.get(s.name) === index);
-    if (!ca || (owned.every((o) => o === undefined) && calls.length === 0)) {
+    if (!ca) {
       code(cell.source);
       return;
     }
-    for (const s of calls) {
+    const owned = ca.statements.map((_, i) => owner.get(`${index}:${i}`));
+    for (const s of map.steps.filter((st) => anchor.get(st.name) === index)) {
       const step = stepByMapName.get(s.name);
-      if (step) code(`from ${pkg}.steps.${step.module} import ${step.name}\n\n${stepCall(step)}`);
+      if (!step) continue;
+      code(`from ${pkg}.steps.${step.module} import ${step.name}\n\n${stepCall(step)}`);
+      for (const r of step.returns) available.add(r.name);
     }
-    // Keep what did not move into the package (exploration, imports).
     const src = normalizeNewlines(cell.source);
     const starts = lineStartOffsets(src);
+    let changed = owned.some((o) => o !== undefined);
     const kept: string[] = [];
     ca.statements.forEach((st, i) => {
       if (owned[i] !== undefined) return;
-      const from = offsetAt(starts, src, st.span.line, 1);
-      const next = starts[st.span.endLine];
-      kept.push(src.slice(from, next !== undefined ? next - 1 : src.length));
+      const missing = st.reads.filter((r) => !available.has(r));
+      const text = statementText(src, starts, st);
+      if (missing.length > 0) {
+        changed = true;
+        kept.push(
+          `# fledge: ${missing.map((m) => `\`${m}\``).join(", ")} stay${missing.length > 1 ? "" : "s"} inside the package's steps (not returned); recompute to explore:`,
+          ...text.split("\n").map((l) => `# ${l}`),
+        );
+        return;
+      }
+      for (const d of st.defines) available.add(d);
+      kept.push(text);
     });
-    const text = kept.join("\n").trim();
-    if (text) code(text);
+    if (!changed) code(cell.source);
+    else {
+      const text = kept.join("\n").trim();
+      if (text) code(text);
+    }
   });
 
   const nb: Notebook = {
