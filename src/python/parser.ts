@@ -16,10 +16,10 @@ export interface SNode {
   field: string;
   named: boolean;
   /** 0-based start row/column and end row/column (columns in UTF-16 code units). */
-  sr: number;
-  sc: number;
-  er: number;
-  ec: number;
+  readonly sr: number;
+  readonly sc: number;
+  readonly er: number;
+  readonly ec: number;
   /** UTF-16 offsets into the (masked) source. */
   start: number;
   end: number;
@@ -30,6 +30,61 @@ export interface SNode {
   hasError?: boolean;
   /** Memoised named children without comments (see `namedChildren`). */
   kids?: SNode[];
+}
+
+/** Offsets of the first character of each line: rows and columns are computed from offsets on demand. */
+class LineIndex {
+  readonly starts: number[] = [0];
+  constructor(source: string) {
+    for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  }
+
+  rowOf(index: number): number {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/** Leaves share this array until a child is added (most copied nodes are leaves). */
+const NO_CHILDREN: SNode[] = [];
+
+/**
+ * A node of the fast copy. Rows and columns are only needed for the few nodes that end up in a span, so they
+ * are computed from the offsets when read instead of for every node.
+ */
+class TreeNode implements SNode {
+  children: SNode[] = NO_CHILDREN;
+  hasError?: boolean;
+  kids?: SNode[];
+  constructor(
+    readonly lines: LineIndex,
+    public type: string,
+    public field: string,
+    public named: boolean,
+    public start: number,
+    public end: number,
+    public missing: boolean,
+  ) {}
+
+  get sr(): number {
+    return this.lines.rowOf(this.start);
+  }
+  get sc(): number {
+    return this.start - this.lines.starts[this.sr]!;
+  }
+  get er(): number {
+    return this.end === this.start ? this.sr : this.lines.rowOf(this.end);
+  }
+  get ec(): number {
+    return this.end - this.lines.starts[this.er]!;
+  }
 }
 
 let parser: Parser | undefined;
@@ -74,6 +129,8 @@ const LEAF_TYPES = new Set([
   "string_end",
 ]);
 let typeLeaf: boolean[] = [];
+/** Node type ids of string literals (a grammar may give one name several ids). */
+let typeString: boolean[] = [];
 
 function resolveWasm(): { grammar: string; runtime: string } {
   const require = createRequire(import.meta.url);
@@ -103,6 +160,7 @@ export function initPython(): Promise<void> {
         typeLeaf.push(LEAF_TYPES.has(typeNames[id]!));
       }
       fieldNames = [...lang.fields];
+      typeString = typeNames.map((name, id) => name === "string" && typeNamed[id] === true);
       language = lang;
       parser = p;
     })();
@@ -200,48 +258,22 @@ function copyTree(c: Cursor): SNode {
   }
 }
 
-function lineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function rowOf(starts: number[], index: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= index) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /**
  * The fast copy: raw cursor calls, rows/columns computed from offsets in JS, and anonymous tokens skipped
  * except `;` (it suppresses Jupyter's display) and MISSING tokens (diagnostics).
  */
 function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: boolean): SNode {
-  const starts = lineStarts(source);
-  const make = (typeId: number, field: string, named: boolean, missing: boolean): SNode => {
-    const start = raw._ts_tree_cursor_start_index_wasm(tree);
-    const end = raw._ts_tree_cursor_end_index_wasm(tree);
-    const sr = rowOf(starts, start);
-    const er = end === start ? sr : rowOf(starts, end);
-    return {
-      type: typeNames[typeId] ?? "ERROR",
+  const lines = new LineIndex(source);
+  const make = (typeId: number, field: string, named: boolean, missing: boolean): TreeNode =>
+    new TreeNode(
+      lines,
+      typeNames[typeId] ?? "ERROR",
       field,
       named,
-      sr,
-      sc: start - starts[sr]!,
-      er,
-      ec: end - starts[er]!,
-      start,
-      end,
-      children: [],
+      raw._ts_tree_cursor_start_index_wasm(tree),
+      raw._ts_tree_cursor_end_index_wasm(tree),
       missing,
-    };
-  };
+    );
   const root = make(raw._ts_tree_cursor_current_node_type_id_wasm(tree), "", true, false);
   const stack: SNode[] = [root];
   try {
@@ -250,7 +282,7 @@ function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: 
       const typeId = raw._ts_tree_cursor_current_node_type_id_wasm(tree);
       const named = typeNamed[typeId] === true || typeId === 65535;
       const type = typeNames[typeId] ?? "ERROR";
-      let node: SNode | undefined;
+      let node: TreeNode | undefined;
       if (named) {
         const fieldId = raw._ts_tree_cursor_current_field_id_wasm(tree);
         node = make(typeId, fieldId ? (fieldNames[fieldId] ?? "") : "", true, false);
@@ -266,8 +298,17 @@ function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: 
       ) {
         node = make(typeId, "", false, true);
       }
-      if (node) stack[stack.length - 1]!.children.push(node);
-      if (node && typeLeaf[typeId] !== true && raw._ts_tree_cursor_goto_first_child_wasm(tree)) {
+      if (node) {
+        const parent = stack[stack.length - 1]!;
+        if (parent.children === NO_CHILDREN) parent.children = [node];
+        else parent.children.push(node);
+      }
+      if (
+        node &&
+        typeLeaf[typeId] !== true &&
+        !(typeString[typeId] === true && !hasError && isPlainString(source, node.start)) &&
+        raw._ts_tree_cursor_goto_first_child_wasm(tree)
+      ) {
         stack.push(node);
         continue;
       }
@@ -279,6 +320,20 @@ function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: 
   } finally {
     raw._ts_tree_cursor_delete_wasm(tree);
   }
+}
+
+/**
+ * A string literal without an `f`/`t` prefix has no interpolations, the only part of a string the analysis
+ * reads: the copy does not descend into it (in a tree without syntax errors, whose diagnostics need no detail).
+ */
+function isPlainString(source: string, start: number): boolean {
+  for (let i = start; i < start + 4; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch === 0x22 || ch === 0x27) return true; // " or ': the prefix ended
+    if (ch === 0x66 || ch === 0x46 || ch === 0x74 || ch === 0x54) return false; // f F t T
+    if (Number.isNaN(ch)) return false;
+  }
+  return false;
 }
 
 /** Named children, without comments. */
