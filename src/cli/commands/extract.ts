@@ -41,6 +41,10 @@ export const command: Command = {
       "run the notebook in a fresh kernel to record values for tests and type hints (default: on when a kernel starts)",
     ],
     ["--python PATH", "the Python of the notebook's environment (default: the notebook's kernelspec)"],
+    [
+      "--validation plain|none",
+      "checks of the input data run before the pipeline (validation.py; default: plain)",
+    ],
     ["--no-tracking", "no MLflow tracking module (tracking.py) even when the notebook trains a model"],
   ],
   examples: [
@@ -61,6 +65,7 @@ export const command: Command = {
     "no-record": { type: "boolean" },
     python: { type: "string" },
     "no-tracking": { type: "boolean" },
+    validation: { type: "string" },
   },
   run: extract,
 };
@@ -181,20 +186,37 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       installed = await readInstalled(kernelRequest, dirname(notebookPath), ctx, err);
     }
 
-    const extraction = gen.extractProject(
-      loaded.notebook,
-      {
-        notebookPath,
-        outDir,
-        ...(typeof v.name === "string" ? { packageName: v.name } : {}),
-        stubs: Boolean(v.stubs),
-        copyData: Boolean(v["copy-data"]),
-        ...(installed ? { installed } : {}),
-        ...(recordedHints ? { recordedHints } : {}),
-        mlops: { tracking: !v["no-tracking"] },
-      },
-      analysed,
-    );
+    const extractOptions: import("../../generate/extract.js").ExtractOptions = {
+      notebookPath,
+      outDir,
+      ...(typeof v.name === "string" ? { packageName: v.name } : {}),
+      stubs: Boolean(v.stubs),
+      copyData: Boolean(v["copy-data"]),
+      ...(installed ? { installed } : {}),
+      ...(recordedHints ? { recordedHints } : {}),
+      mlops: { tracking: !v["no-tracking"] },
+    };
+    let extraction = gen.extractProject(loaded.notebook, extractOptions, analysed);
+    // MLOps (issue 9): profile the input data files for validation.py, then generate with the profiles.
+    if (v.validation !== undefined && v.validation !== "plain" && v.validation !== "none")
+      throw new FledgeError("E_USAGE", `--validation ${String(v.validation)}: choose plain or none`, {
+        hint: "pandera checks are not generated yet: plain pandas checks are the default",
+      });
+    if (v.validation !== "none") {
+      const mlops = await import("../../generate/mlops/index.js");
+      const files = mlops.inputDataFiles(extraction.model).map((f) => ({
+        ...f,
+        path: resolve(dirname(notebookPath), f.file),
+      }));
+      const py =
+        typeof v.python === "string" ? v.python : process.platform === "win32" ? "python" : "python3";
+      const { profiles, problems } = await mlops.profileDataFiles(py, files);
+      for (const p of problems) err(`fledge: warning: no data validation for ${p}`);
+      if (profiles.length > 0) {
+        extractOptions.mlops = { ...extractOptions.mlops, validation: { profiles } };
+        extraction = gen.extractProject(loaded.notebook, extractOptions, analysed);
+      }
+    }
     const blocking = extraction.findings.filter((f) => STRICT_CODES.has(f.code));
     if (v.strict && blocking.length > 0) {
       for (const f of blocking) err(`  ${describe(f)}`);

@@ -21,7 +21,7 @@ export interface MlopsFacts {
 
 const METRIC_FN = /(?:_score|_error|_loss|_deviance)$|^(?:r2_score|matthews_corrcoef|cohen_kappa_score)$/;
 
-function escape(s: string): string {
+function reEscape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -59,7 +59,7 @@ export function analyseMlops(model: ProjectModel): MlopsFacts {
       if (names.has(m[1]!)) facts.model = { name: m[1]!, step: s.name };
 
     const { names: fns, modules } = metricFunctions(s);
-    const callees = [...[...fns].map(escape), ...modules.map((m) => `${escape(m)}\\.\\w+`)];
+    const callees = [...[...fns].map(escape), ...modules.map((m) => `${reEscape(m)}\\.\\w+`)];
     if (callees.length === 0) continue;
     const call = new RegExp(`\\b(?:${callees.join("|")})\\(`);
     for (const m of s.body.matchAll(/^\s*(\w+)\s*=\s*([^\n]+)$/gm)) {
@@ -72,7 +72,7 @@ export function analyseMlops(model: ProjectModel): MlopsFacts {
   }
   if (facts.model) {
     const predict = new RegExp(
-      `\\b${escape(facts.model.name)}\\.(?:predict|predict_proba|decision_function)\\(\\s*(\\w+)\\s*\\)`,
+      `\\b${reEscape(facts.model.name)}\\.(?:predict|predict_proba|decision_function)\\(\\s*(\\w+)\\s*\\)`,
     );
     for (const s of model.steps) {
       const m = predict.exec(s.body);
@@ -82,6 +82,15 @@ export function analyseMlops(model: ProjectModel): MlopsFacts {
       }
     }
   }
-  facts.dataParams = model.params.filter((p) => p.role === "data").map((p) => p.name);
+  // Data files the pipeline reads (a data path only written to, e.g. predictions, is not an input).
+  facts.dataParams = model.params
+    .filter((p) => p.role === "data")
+    .map((p) => p.name)
+    .filter((name) => {
+      const read = new RegExp(
+        `\\b(?:read_\\w+|load\\w*|open|imread|loadtxt|genfromtxt)\\(\\s*${reEscape(name)}\\b`,
+      );
+      return model.steps.some((s) => read.test(s.body));
+    });
   return facts;
 }

@@ -6,13 +6,18 @@
  */
 import type { ProjectModel } from "../model.js";
 import { analyseMlops, type MlopsFacts } from "./analyse.js";
+import type { DataProfile } from "./profile.js";
 import { MLFLOW_REQUIREMENT, renderTracking, wantsTracking } from "./tracking.js";
+import { renderValidation } from "./validation.js";
 
 export { analyseMlops, type MlopsFacts } from "./analyse.js";
+export { type DataProfile, profileDataFiles } from "./profile.js";
 
 export interface MlopsOptions {
   /** Log runs to MLflow when the notebook trains a model or computes metrics (default: false). */
   tracking?: boolean;
+  /** Plain pandas checks of the input data (validation.py), from each data file's profile. */
+  validation?: { profiles: DataProfile[] };
 }
 
 const factsCache = new WeakMap<ProjectModel, MlopsFacts>();
@@ -41,12 +46,31 @@ export function mlopsModules(
       path: `src/${model.packageName}/tracking.py`,
       content: renderTracking(model, factsOf(model)),
     });
+  const profiles = validationProfiles(model, options);
+  if (profiles.length > 0)
+    out.push({ path: `src/${model.packageName}/validation.py`, content: renderValidation(model, profiles) });
   return out;
+}
+
+/** The profiles of data files the pipeline reads (a profile of a file it only writes is dropped). */
+function validationProfiles(model: ProjectModel, options: MlopsOptions | undefined): DataProfile[] {
+  const inputs = new Set(factsOf(model).dataParams);
+  return (options?.validation?.profiles ?? []).filter((p) => inputs.has(p.param) && p.columns.length > 0);
+}
+
+/** The data files validation.py can check: the data parameters the steps read, with their paths. */
+export function inputDataFiles(model: ProjectModel): { param: string; file: string }[] {
+  const inputs = factsOf(model).dataParams;
+  return model.params
+    .filter((p) => inputs.includes(p.name) && typeof p.value === "string")
+    .map((p) => ({ param: p.name, file: p.value as string }));
 }
 
 /** __main__.py: run through `run_tracked` when tracking is generated. */
 export function mlopsMain(model: ProjectModel, main: string, options: MlopsOptions | undefined): string {
-  if (!tracking(model, options)) return main;
+  const track = tracking(model, options);
+  const validate = validationProfiles(model, options).length > 0;
+  if (!track && !validate) return main;
   const pkg = model.packageName;
   const importLine = `from ${pkg}.pipeline import DEFAULT_PARAMS, load_params, run\n`;
   const callLine = "    results = run(params)\n";
@@ -55,16 +79,20 @@ export function mlopsMain(model: ProjectModel, main: string, options: MlopsOptio
       code: "noqa",
       severity: "warning",
       message:
-        "tracking.py was generated but __main__.py could not be pointed at run_tracked: call it yourself",
+        "__main__.py could not be pointed at tracking.py/validation.py: call run_tracked/validate_inputs yourself",
     });
     return main;
   }
-  return main
-    .replace(
-      importLine,
-      `from ${pkg}.pipeline import DEFAULT_PARAMS, load_params\nfrom ${pkg}.tracking import run_tracked\n`,
-    )
-    .replace(callLine, "    results = run_tracked(params)\n");
+  const imports = [`from ${pkg}.pipeline import DEFAULT_PARAMS, load_params${track ? "" : ", run"}`];
+  if (track) imports.push(`from ${pkg}.tracking import run_tracked`);
+  if (validate) imports.push(`from ${pkg}.validation import DataValidationError, validate_inputs`);
+  let call = "";
+  if (validate)
+    call +=
+      "    try:\n        validate_inputs(params)\n    except DataValidationError as err:\n" +
+      '        logger.error("%s", err)\n        return 1\n';
+  call += track ? "    results = run_tracked(params)\n" : callLine;
+  return main.replace(importLine, `${imports.join("\n")}\n`).replace(callLine, call);
 }
 
 /** pyproject.toml: optional extras for the MLOps modules. */

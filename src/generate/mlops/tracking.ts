@@ -14,7 +14,8 @@ export function wantsTracking(facts: MlopsFacts): boolean {
 
 function tuple(names: string[]): string {
   if (names.length === 0) return "()";
-  return `(${names.map(pyString).join(", ")},)`;
+  if (names.length === 1) return `(${pyString(names[0]!)},)`;
+  return `(${names.map(pyString).join(", ")})`;
 }
 
 export function renderTracking(model: ProjectModel, facts: MlopsFacts): string {
@@ -50,6 +51,7 @@ import json
 import logging
 import os
 import subprocess
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,17 @@ def param_text(value: Any) -> str:
     return str(value)
 
 
+def model_requirements() -> list[str]:
+    """What loading the model needs, pinned to this environment (saves MLflow inferring it, which is slow)."""
+    pins = []
+    for dist in ("scikit-learn", "cloudpickle", "numpy", "pandas"):
+        try:
+            pins.append(f"{dist}=={version(dist)}")
+        except PackageNotFoundError:
+            continue
+    return pins
+
+
 def log_model(mlflow: Any, results: dict[str, Any]) -> None:
     """Log the fitted model with an input example and the signature inferred from it."""
     if MODEL is None or results.get(MODEL) is None:
@@ -117,7 +130,13 @@ def log_model(mlflow: Any, results: dict[str, Any]) -> None:
     if MODEL_INPUT is not None and results.get(MODEL_INPUT) is not None:
         example = results[MODEL_INPUT][:5]
         signature = mlflow.models.infer_signature(example, fitted.predict(example))
-    mlflow.sklearn.log_model(fitted, name="model", input_example=example, signature=signature)
+    mlflow.sklearn.log_model(
+        fitted,
+        name="model",
+        input_example=example,
+        signature=signature,
+        pip_requirements=model_requirements(),
+    )
 
 
 def run_tracked(params: dict[str, Any] | None = None) -> dict[str, Any]:
