@@ -7,7 +7,7 @@ export function renderReadme(model: ProjectModel): string {
   out.push(
     `The workflow of \`${model.notebookRelPath}\` as a Python package: one function per step, a pipeline`,
     "that calls them in order with explicit values, parameters in `params.yaml`, and tests.",
-    `Extracted by [fledge](https://github.com/); the project does not depend on fledge.`,
+    "Extracted by fledge from the notebook; the project does not depend on fledge.",
     "",
   );
   if (model.description) out.push(model.description.replace(/\\\\/g, "\\"), "");
