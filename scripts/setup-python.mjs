@@ -24,13 +24,17 @@ function run(cmd, args, opts = {}) {
 function findPython() {
   for (const candidate of [process.env.FLEDGE_BOOTSTRAP_PYTHON, "python3", "python"].filter(Boolean)) {
     try {
-      const out = execFileSync(candidate, ["-c", "import sys; print(sys.version_info >= (3, 9))"], { encoding: "utf8" });
+      const out = execFileSync(candidate, ["-c", "import sys; print(sys.version_info >= (3, 9))"], {
+        encoding: "utf8",
+      });
       if (out.trim() === "True") return candidate;
     } catch {
       // try the next one
     }
   }
-  process.stderr.write("setup: no Python 3.9+ found on PATH (tried python3, python). Install Python and re-run.\n");
+  process.stderr.write(
+    "setup: no Python 3.9+ found on PATH (tried python3, python). Install Python and re-run.\n",
+  );
   process.exit(3);
 }
 
@@ -39,7 +43,8 @@ if (existsSync(stamp) && readFileSync(stamp, "utf8").trim() === wanted && exists
   process.exit(0);
 }
 if (!existsSync(bin("python"))) run(findPython(), ["-m", "venv", venv]);
-if (!existsSync(bin("uv"))) run(bin("python"), ["-m", "pip", "install", "--disable-pip-version-check", "-q", "uv"]);
+if (!existsSync(bin("uv")))
+  run(bin("python"), ["-m", "pip", "install", "--disable-pip-version-check", "-q", "uv"]);
 run(bin("uv"), ["pip", "install", "--python", bin("python"), "-r", reqFile]);
 writeFileSync(stamp, `${wanted}\n`);
 process.stderr.write(`setup: Python environment ready in ${venv}\n`);
