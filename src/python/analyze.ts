@@ -77,6 +77,19 @@ function bindTarget(name: string, scope: Scope): "module" | "local" {
   return "local";
 }
 
+/** What the replay of a cell's immediate events (code that runs when the cell runs) finds. */
+interface Replay {
+  defines: string[];
+  defined: Set<string>;
+  reads: NameRef[];
+  deletes: string[];
+  calls: string[];
+  aliases: Record<string, string>;
+  stmtDefines: string[][];
+  stmtReads: string[][];
+  modifyEvents: Extract<Event, { t: "modify" }>[];
+}
+
 export function analyzeCell(source: string, cellIndex: number, options: AnalyzeOptions = {}): CellAnalysis {
   const builtins = builtinNames(options.pythonVersion);
   const masked = maskIPython(source);
@@ -88,6 +101,76 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     walker.statement(stmt, walker.module);
   });
 
+  const replay = replayImmediate(walker, topLevel.length, builtins);
+  const { defined } = replay;
+  // The value of the cell's last bare expression is displayed, not dropped: no general-rule guess there.
+  const lastIndex = topLevel.length - 1;
+  const lastDisplays =
+    lastIndex >= 0 && statementDisplay(topLevel[lastIndex]!, tree, true, masked.masked) === "value";
+  const stmtModifies = topLevel.map(() => new Set<string>());
+  const modifies = cellModifications(walker, replay, builtins, lastDisplays ? lastIndex : -1, stmtModifies);
+
+  const functions = functionRecords(walker, builtins);
+  const indirectReads = lambdaReads(walker, builtins);
+  for (const m of masked.magics) {
+    for (const name of m.expands ?? []) {
+      if (
+        !defined.has(name) &&
+        !indirectReads.some((r) => r.name === name) &&
+        !isAmbientName(name, builtins)
+      ) {
+        indirectReads.push({ name, span: m.span });
+      }
+    }
+  }
+
+  const statements: StatementRecord[] = topLevel.map((n, i) => {
+    const rec: StatementRecord = {
+      span: spanOf(n),
+      type: n.type,
+      defines: replay.stmtDefines[i]!,
+      reads: replay.stmtReads[i]!,
+      modifies: [...stmtModifies[i]!],
+      displays: false,
+    };
+    const display = statementDisplay(n, tree, i === topLevel.length - 1, masked.masked);
+    if (display) {
+      rec.displays = true;
+      rec.displayKind = display;
+    }
+    const magic = masked.magicRows.get(n.sr);
+    if (magic !== undefined) rec.magic = magic;
+    return rec;
+  });
+
+  const analysis: CellAnalysis = {
+    cellIndex,
+    defines: replay.defines,
+    reads: replay.reads,
+    modifies,
+    deletes: replay.deletes,
+    imports: walker.imports,
+    functions,
+    calls: replay.calls,
+    aliases: replay.aliases,
+    magics: masked.magics,
+    diagnostics:
+      tree.hasError || PY2_STATEMENT.test(masked.masked)
+        ? [...masked.diagnostics, ...collectDiagnostics(tree, masked.masked)]
+        : masked.diagnostics,
+    opaque:
+      walker.starImport ||
+      walker.dynamic ||
+      masked.magics.some((m) => m.kind === "line-magic" && m.name === "run"),
+    statements,
+    indirectReads,
+  };
+  if (options.cellId !== undefined) analysis.cellId = options.cellId;
+  return analysis;
+}
+
+/** Replay the events of code that runs when the cell runs, in evaluation order. */
+function replayImmediate(walker: Walker, statementCount: number, builtins: ReadonlySet<string>): Replay {
   const defines: string[] = [];
   const defined = new Set<string>();
   const reads: NameRef[] = [];
@@ -95,13 +178,10 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
   const deletes: string[] = [];
   const calls: string[] = [];
   const aliases: Record<string, string> = {};
-  const modifies: Modification[] = [];
-  const stmtDefines = topLevel.map(() => [] as string[]);
-  const stmtReads = topLevel.map(() => [] as string[]);
-  const stmtModifies = topLevel.map(() => new Set<string>());
-  const stmtBound = topLevel.map(() => new Set<string>());
+  const stmtDefines = Array.from({ length: statementCount }, () => [] as string[]);
+  const stmtReads = Array.from({ length: statementCount }, () => [] as string[]);
+  const stmtBound = Array.from({ length: statementCount }, () => new Set<string>());
   const classBound = new Map<Scope, Set<string>>();
-
   /** Immediate resolution: which namespace a use in `scope` reads at this point of the replay. */
   const resolveImmediate = (name: string, scope: Scope): Resolution => {
     let s: Scope | null = scope;
@@ -178,12 +258,21 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     }
   }
 
-  // The value of the cell's last bare expression is displayed, not dropped: no general-rule guess there.
-  const lastIndex = topLevel.length - 1;
-  const lastDisplays =
-    lastIndex >= 0 && statementDisplay(topLevel[lastIndex]!, tree, true, masked.masked) === "value";
-  for (const e of modifyEvents) {
-    if (e.rule === "general" && lastDisplays && e.stmt === lastIndex) continue;
+  return { defines, defined, reads, deletes, calls, aliases, stmtDefines, stmtReads, modifyEvents };
+}
+
+/** The cell's modifications from the replayed modify events (and through the cell's own aliases). */
+function cellModifications(
+  walker: Walker,
+  replay: Replay,
+  builtins: ReadonlySet<string>,
+  displayedStatement: number,
+  stmtModifies: Set<string>[],
+): Modification[] {
+  const modifies: Modification[] = [];
+  const { aliases } = replay;
+  for (const e of replay.modifyEvents) {
+    if (e.rule === "general" && e.stmt === displayedStatement) continue;
     if (RECEIVER_RULES.has(e.rule) && (walker.importBound.has(e.name) || MODULE_ALIASES.has(e.name)))
       continue;
     if (isAmbientName(e.name, builtins)) continue;
@@ -209,64 +298,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
       stmtModifies[e.stmt]?.add(target);
     }
   }
-
-  const functions = functionRecords(walker, builtins);
-  const indirectReads = lambdaReads(walker, builtins);
-  for (const m of masked.magics) {
-    for (const name of m.expands ?? []) {
-      if (
-        !defined.has(name) &&
-        !indirectReads.some((r) => r.name === name) &&
-        !isAmbientName(name, builtins)
-      ) {
-        indirectReads.push({ name, span: m.span });
-      }
-    }
-  }
-
-  const statements: StatementRecord[] = topLevel.map((n, i) => {
-    const rec: StatementRecord = {
-      span: spanOf(n),
-      type: n.type,
-      defines: stmtDefines[i]!,
-      reads: stmtReads[i]!,
-      modifies: [...stmtModifies[i]!],
-      displays: false,
-    };
-    const display = statementDisplay(n, tree, i === topLevel.length - 1, masked.masked);
-    if (display) {
-      rec.displays = true;
-      rec.displayKind = display;
-    }
-    const magic = masked.magicRows.get(n.sr);
-    if (magic !== undefined) rec.magic = magic;
-    return rec;
-  });
-
-  const analysis: CellAnalysis = {
-    cellIndex,
-    defines,
-    reads,
-    modifies,
-    deletes,
-    imports: walker.imports,
-    functions,
-    calls,
-    aliases,
-    magics: masked.magics,
-    diagnostics:
-      tree.hasError || PY2_STATEMENT.test(masked.masked)
-        ? [...masked.diagnostics, ...collectDiagnostics(tree, masked.masked)]
-        : masked.diagnostics,
-    opaque:
-      walker.starImport ||
-      walker.dynamic ||
-      masked.magics.some((m) => m.kind === "line-magic" && m.name === "run"),
-    statements,
-    indirectReads,
-  };
-  if (options.cellId !== undefined) analysis.cellId = options.cellId;
-  return analysis;
+  return modifies;
 }
 
 function functionRecords(walker: Walker, builtins: ReadonlySet<string>): FunctionRecord[] {
