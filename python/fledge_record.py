@@ -244,6 +244,7 @@ def _series_values(s):
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         codes = _exact_array(np.asarray(s.cat.codes))
+        codes.pop("sum", None)  # a sum of category codes means nothing to a reader
         codes["categories"] = _object_values(list(dtype.categories))["sha256"]
         return codes
     if pd.api.types.is_bool_dtype(dtype) and not s.hasnans:

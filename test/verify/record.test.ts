@@ -38,6 +38,10 @@ describe("recording helper in a plain interpreter", () => {
     const b = runHelper(FRAME, [call], { env: { PYTHONHASHSEED: "999" } });
     expect(a.leaked).toEqual([]);
     expect(a.replies[0]).toBe(b.replies[0]);
+    // Integer columns carry their sum (for readable pipeline checks); category codes do not.
+    const data = JSON.parse(a.replies[0] as string).result.df.data;
+    expect(data.id.sum).toBe(124_750);
+    expect(data.city.sum).toBeUndefined();
   }, 60_000);
 
   it("samples aligned rows covering missing values and every category, and redacts secrets", () => {
