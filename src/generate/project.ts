@@ -20,7 +20,14 @@ import { renderHelpersModule, renderStepModule } from "./emit/step.js";
 import { renderPipelineTest, renderStepTest } from "./emit/tests.js";
 import { lockLines, versionTable } from "./lock.js";
 // MLOps hooks (issue 9, src/generate/mlops/): no change unless `mlops` options are given.
-import { type MlopsOptions, mlopsGitignore, mlopsMain, mlopsModules, mlopsPyproject } from "./mlops/index.js";
+import {
+  type MlopsOptions,
+  mlopsDockerfile,
+  mlopsGitignore,
+  mlopsMain,
+  mlopsModules,
+  mlopsPyproject,
+} from "./mlops/index.js";
 import type { ExtractFinding, ProjectModel } from "./model.js";
 import { type PlanInput, planProject } from "./plan.js";
 import { ruffFile, ruffSettings } from "./ruff.js";
@@ -144,7 +151,7 @@ export function generateProject(input: GenerateInput): GeneratedProject {
     { path: "README.md", content: renderReadme(model) },
     { path: ".gitignore", content: mlopsGitignore(model, renderGitignore(model), input.mlops) },
     { path: ".pre-commit-config.yaml", content: renderPreCommit() },
-    { path: "Dockerfile", content: renderDockerfile(model) },
+    { path: "Dockerfile", content: mlopsDockerfile(model, renderDockerfile(model), input.mlops) },
     { path: ".dockerignore", content: renderDockerignore(model) },
     { path: ".github/workflows/ci.yml", content: renderCi(model) },
     {

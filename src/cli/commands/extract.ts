@@ -45,6 +45,7 @@ export const command: Command = {
       "--validation plain|none",
       "checks of the input data run before the pipeline (validation.py; default: plain)",
     ],
+    ["--no-serving", "no FastAPI app (serve.py) even when the notebook has a predict step"],
     ["--no-tracking", "no MLflow tracking module (tracking.py) even when the notebook trains a model"],
   ],
   examples: [
@@ -65,6 +66,7 @@ export const command: Command = {
     "no-record": { type: "boolean" },
     python: { type: "string" },
     "no-tracking": { type: "boolean" },
+    "no-serving": { type: "boolean" },
     validation: { type: "string" },
   },
   run: extract,
@@ -194,7 +196,7 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       copyData: Boolean(v["copy-data"]),
       ...(installed ? { installed } : {}),
       ...(recordedHints ? { recordedHints } : {}),
-      mlops: { tracking: !v["no-tracking"] },
+      mlops: { tracking: !v["no-tracking"], serving: !v["no-serving"] },
     };
     let extraction = gen.extractProject(loaded.notebook, extractOptions, analysed);
     // MLOps (issue 9): profile the input data files for validation.py, then generate with the profiles.

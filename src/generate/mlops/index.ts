@@ -7,6 +7,7 @@
 import type { ProjectModel } from "../model.js";
 import { analyseMlops, type MlopsFacts } from "./analyse.js";
 import type { DataProfile } from "./profile.js";
+import { planServing, renderArtifacts, renderServe, SERVE_REQUIREMENTS, type ServePlan } from "./serve.js";
 import { MLFLOW_REQUIREMENT, renderTracking, wantsTracking } from "./tracking.js";
 import { renderValidation } from "./validation.js";
 
@@ -18,6 +19,13 @@ export interface MlopsOptions {
   tracking?: boolean;
   /** Plain pandas checks of the input data (validation.py), from each data file's profile. */
   validation?: { profiles: DataProfile[] };
+  /** A FastAPI app (serve.py) when a predict step reads rows from a CSV file (needs validation profiles). */
+  serving?: boolean;
+}
+
+function serving(model: ProjectModel, options: MlopsOptions | undefined): ServePlan | undefined {
+  if (!options?.serving) return undefined;
+  return planServing(model, factsOf(model), options.validation?.profiles ?? []);
 }
 
 const factsCache = new WeakMap<ProjectModel, MlopsFacts>();
@@ -49,6 +57,14 @@ export function mlopsModules(
   const profiles = validationProfiles(model, options);
   if (profiles.length > 0)
     out.push({ path: `src/${model.packageName}/validation.py`, content: renderValidation(model, profiles) });
+  const serve = serving(model, options);
+  if (serve) {
+    out.push({ path: `src/${model.packageName}/artifacts.py`, content: renderArtifacts(model, serve) });
+    out.push({
+      path: `src/${model.packageName}/serve.py`,
+      content: renderServe(model, serve, factsOf(model)),
+    });
+  }
   return out;
 }
 
@@ -70,7 +86,8 @@ export function inputDataFiles(model: ProjectModel): { param: string; file: stri
 export function mlopsMain(model: ProjectModel, main: string, options: MlopsOptions | undefined): string {
   const track = tracking(model, options);
   const validate = validationProfiles(model, options).length > 0;
-  if (!track && !validate) return main;
+  const serve = serving(model, options) !== undefined;
+  if (!track && !validate && !serve) return main;
   const pkg = model.packageName;
   const importLine = `from ${pkg}.pipeline import DEFAULT_PARAMS, load_params, run\n`;
   const callLine = "    results = run(params)\n";
@@ -86,12 +103,14 @@ export function mlopsMain(model: ProjectModel, main: string, options: MlopsOptio
   const imports = [`from ${pkg}.pipeline import DEFAULT_PARAMS, load_params${track ? "" : ", run"}`];
   if (track) imports.push(`from ${pkg}.tracking import run_tracked`);
   if (validate) imports.push(`from ${pkg}.validation import DataValidationError, validate_inputs`);
+  if (serve) imports.push(`from ${pkg}.artifacts import save_artifacts`);
   let call = "";
   if (validate)
     call +=
       "    try:\n        validate_inputs(params)\n    except DataValidationError as err:\n" +
       '        logger.error("%s", err)\n        return 1\n';
   call += track ? "    results = run_tracked(params)\n" : callLine;
+  if (serve) call += '    logger.info("serving artifacts: %s", save_artifacts(results, params))\n';
   return main.replace(importLine, `${imports.join("\n")}\n`).replace(callLine, call);
 }
 
@@ -103,6 +122,7 @@ export function mlopsPyproject(
 ): string {
   const extras: string[] = [];
   if (tracking(model, options)) extras.push(`tracking = ["${MLFLOW_REQUIREMENT}"]`);
+  if (serving(model, options)) extras.push(`serve = [${SERVE_REQUIREMENTS.map((r) => `"${r}"`).join(", ")}]`);
   if (extras.length === 0) return pyproject;
   const anchor = "\n[project.scripts]\n";
   if (!pyproject.includes(anchor)) return pyproject;
@@ -117,4 +137,20 @@ export function mlopsGitignore(
 ): string {
   if (!tracking(model, options)) return gitignore;
   return `${gitignore}# MLflow's local tracking store (see src/${model.packageName}/tracking.py)\nmlruns.db\nmlruns/\nmlartifacts/\n`;
+}
+
+/** Dockerfile: the serving dependencies, so the image can also run \`uvicorn <pkg>.serve:app\`. */
+export function mlopsDockerfile(
+  model: ProjectModel,
+  dockerfile: string,
+  options: MlopsOptions | undefined,
+): string {
+  if (!serving(model, options)) return dockerfile;
+  const anchor = ["\nUSER ", "\nENTRYPOINT "].find((a) => dockerfile.includes(a));
+  if (!anchor) return dockerfile;
+  const reqs = SERVE_REQUIREMENTS.map((r) => `"${r}"`).join(" ");
+  return dockerfile.replace(
+    anchor,
+    `\n# Serving: docker run -p 8000:8000 --entrypoint uvicorn IMAGE ${model.packageName}.serve:app --host 0.0.0.0\n# (run the pipeline first: it saves ${model.outputsDir}/serving/artifacts.joblib; mount or bake it in)\nRUN pip install --no-cache-dir ${reqs}\n${anchor}`,
+  );
 }
