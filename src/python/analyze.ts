@@ -41,7 +41,10 @@ export const MODULE_ALIASES: ReadonlySet<string> = new Set([
   "go",
 ]);
 
-/** Python 2 `print x` / `exec code` parse without ERROR nodes in tree-sitter: look for them only when plausible. */
+/**
+ * Python 2 `print x` / `exec code` parse without ERROR nodes in tree-sitter: look for them only when the copy saw
+ * one (the fast copy records it) or, for the portable copy, when the words occur.
+ */
 const PY2_STATEMENT = /\b(?:print|exec)\b/u;
 
 export function spanOf(n: SNode): Span {
@@ -155,7 +158,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     aliases: replay.aliases,
     magics: masked.magics,
     diagnostics:
-      tree.hasError || PY2_STATEMENT.test(masked.masked)
+      tree.hasError || (tree.hasPy2Statement ?? PY2_STATEMENT.test(masked.masked))
         ? [...masked.diagnostics, ...collectDiagnostics(tree, masked.masked)]
         : masked.diagnostics,
     opaque:

@@ -28,6 +28,11 @@ export interface SNode {
   missing: boolean;
   /** On the root: the tree has ERROR or MISSING nodes somewhere. */
   hasError?: boolean;
+  /**
+   * On the root, when the copy knows it: the tree has a Python 2 `print`/`exec` statement (left undefined by the
+   * portable copy).
+   */
+  hasPy2Statement?: boolean;
   /** Memoised named children without comments (see `namedChildren`). */
   kids?: SNode[];
 }
@@ -62,6 +67,7 @@ const NO_CHILDREN: SNode[] = [];
 class TreeNode implements SNode {
   children: SNode[] = NO_CHILDREN;
   hasError?: boolean;
+  hasPy2Statement?: boolean;
   kids?: SNode[];
   constructor(
     readonly lines: LineIndex,
@@ -129,6 +135,8 @@ const LEAF_TYPES = new Set([
   "string_end",
 ]);
 let typeLeaf: boolean[] = [];
+/** Node type ids of Python 2 `print`/`exec` statements. */
+let typePy2: boolean[] = [];
 /** Node type ids of string literals (a grammar may give one name several ids). */
 let typeString: boolean[] = [];
 
@@ -160,6 +168,9 @@ export function initPython(): Promise<void> {
         typeLeaf.push(LEAF_TYPES.has(typeNames[id]!));
       }
       fieldNames = [...lang.fields];
+      typePy2 = typeNames.map(
+        (name, id) => (name === "print_statement" || name === "exec_statement") && typeNamed[id] === true,
+      );
       typeString = typeNames.map((name, id) => name === "string" && typeNamed[id] === true);
       language = lang;
       parser = p;
@@ -275,6 +286,7 @@ function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: 
       missing,
     );
   const root = make(raw._ts_tree_cursor_current_node_type_id_wasm(tree), "", true, false);
+  root.hasPy2Statement = false;
   const stack: SNode[] = [root];
   try {
     if (!raw._ts_tree_cursor_goto_first_child_wasm(tree)) return root;
@@ -286,6 +298,7 @@ function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: 
       if (named) {
         const fieldId = raw._ts_tree_cursor_current_field_id_wasm(tree);
         node = make(typeId, fieldId ? (fieldNames[fieldId] ?? "") : "", true, false);
+        if (typePy2[typeId] === true) root.hasPy2Statement = true;
         if (hasError && node.start === node.end && raw._ts_tree_cursor_current_node_is_missing_wasm(tree)) {
           node.missing = true;
         }
