@@ -4,9 +4,9 @@
  * that they catch a changed step.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProject, initGenerate } from "../../src/generate/project.js";
 import { buildDataflow } from "../../src/graph/dataflow.js";
@@ -17,8 +17,10 @@ import { startRecording } from "../../src/verify/session.js";
 import type { StepFixture } from "../../src/verify/tests-emitter.js";
 import { ROOT, venvPython } from "../helpers/env.js";
 
-const NOTEBOOK = join(ROOT, "examples", "churn", "churn.ipynb");
-const out = mkdtempSync(join(tmpdir(), "fledge-recorded-"));
+const scratch = mkdtempSync(join(tmpdir(), "fledge-recorded-"));
+// The notebook writes outputs/ next to itself: run a copy, so the repository's example stays untouched.
+const NOTEBOOK = join(scratch, "churn", "churn.ipynb");
+const out = join(scratch, "project");
 let steps: StepFixture[] = [];
 let failure: unknown;
 
@@ -32,6 +34,10 @@ function pytest(...args: string[]) {
 }
 
 beforeAll(async () => {
+  cpSync(join(ROOT, "examples", "churn"), dirname(NOTEBOOK), {
+    recursive: true,
+    filter: (src) => !src.includes(`${sep}outputs`),
+  });
   const nb = (await readNotebookFile(NOTEBOOK)).notebook;
   await initPython();
   await initGenerate();
@@ -70,7 +76,7 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("recorded tests on the example notebook", () => {
   it("records the whole run and writes a sample test for every step that takes values from another", () => {
