@@ -3,17 +3,20 @@
  * parameters, helper calls gaining arguments). The analysis itself comes from src/python/; this is
  * only the tree the rewrites need, loaded once.
  */
-import { createRequire } from "node:module";
-import { Language, type Node, Parser } from "web-tree-sitter";
+import { type Node, Parser } from "web-tree-sitter";
+import { initPython, parserLanguage } from "../python/index.js";
 
 let parser: Parser | undefined;
 
+/**
+ * Reuse the python stage's web-tree-sitter module and grammar: initialising web-tree-sitter a second time
+ * (after the analyzer did) breaks the loaded language ("Incompatible language version 0").
+ */
 export async function initSyntax(): Promise<void> {
   if (parser) return;
-  await Parser.init();
-  const require = createRequire(import.meta.url);
-  const wasm = require.resolve("tree-sitter-python/tree-sitter-python.wasm");
-  const lang = await Language.load(wasm);
+  await initPython();
+  const lang = parserLanguage();
+  if (!lang) throw new Error("initPython() completed without a Python language");
   const p = new Parser();
   p.setLanguage(lang);
   parser = p;
