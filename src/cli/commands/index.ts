@@ -45,6 +45,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "git integration: `fledge git setup` installs the filter and diff driver",
     load: async () => (await import("./git.js")).command,
   },
+  export: {
+    summary: "an Airflow DAG or Kubeflow pipeline running an extracted project's steps",
+    load: async () => (await import("./export.js")).command,
+  },
   demo: {
     summary: "the whole journey on the bundled example notebook",
     load: async () => (await import("./demo.js")).command,

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+/** `npm run test:engines`: tests against real orchestrators (Airflow, KFP) installed in their own virtualenvs. */
+export default defineConfig({
+  test: {
+    include: ["test/engines/**/*.engine.ts"],
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
+    pool: "forks",
+  },
+});
