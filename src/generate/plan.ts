@@ -578,8 +578,8 @@ export function planProject(input: PlanInput): ProjectModel {
     let role: ParamRole = "value";
     let value = p.value;
     if (p.kind === "path" && typeof value === "string") {
-      const exists = options.fileExists?.(value) ?? false;
-      role = exists ? "data" : isResult || WRITE_HINT.test(stmtText) ? "output" : "data";
+      // A path the notebook writes is an output even when a previous run left the file on disk.
+      role = isResult || WRITE_HINT.test(stmtText) ? "output" : "data";
       if (isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) {
         role = "data";
         findings.push({
@@ -591,6 +591,9 @@ export function planProject(input: PlanInput): ProjectModel {
           step: stepName,
         });
       } else value = posix.normalize(value.replace(/\\/g, "/"));
+      // Outputs are relative to outputs_dir ("outputs"): `outputs/predictions.csv` must not land in outputs/outputs/.
+      if (role === "output" && typeof value === "string" && value.startsWith("outputs/") && value.length > 8)
+        value = value.slice("outputs/".length);
     }
     // One key per (name, value) across steps; a second value under the same name gets the step's prefix.
     let key = p.name;
