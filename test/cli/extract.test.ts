@@ -43,6 +43,17 @@ describe("fledge extract (CLI)", () => {
     expect(existsSync(join(dir, "proj"))).toBe(false);
   });
 
+  it("prints an absolute project path when the relative one climbs out, and writes .fledge/steps.json without recording", async () => {
+    const { dir, nb } = workspace();
+    const cwd = join(dir, "here");
+    mkdirSync(cwd);
+    const r = await runCli(["extract", join("..", nb), "-o", join("..", "proj"), "--no-kernel"], { cwd });
+    expect(r.code, r.output).toBe(0);
+    expect(r.stdout).toContain(`→ ${join(dir, "proj")}/`);
+    expect(r.stdout).not.toMatch(/→ \.\./);
+    expect(existsSync(join(dir, "proj", ".fledge", "steps.json"))).toBe(true);
+  });
+
   it("writes the project with a manifest and a first commit, and never overwrites an edited file", async () => {
     const { dir, nb } = workspace();
     const first = await runCli(["extract", nb, "-o", "proj", "--no-kernel"], { cwd: dir });

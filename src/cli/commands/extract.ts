@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { stat } from "node:fs/promises";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { type ExitCode, FledgeError } from "../../errors.js";
 import type { ExtractFinding } from "../../generate/model.js";
@@ -276,7 +276,10 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       },
       { force: Boolean(v.force), notebookDir: dirname(notebookPath) },
     );
-    const rel = relative(ctx.cwd, outDir) || ".";
+    // An absolute path when the relative one climbs out of the current folder (`../../tmp/x` reads badly).
+    const relRaw = relative(ctx.cwd, outDir);
+    const climbs = relRaw === ".." || relRaw.startsWith(`..${sep}`) || isAbsolute(relRaw);
+    const rel = relRaw === "" ? "." : climbs ? outDir : relRaw;
     out(
       `fledge extract: ${notebookArg} → ${rel}/ (package ${model.packageName}, ${model.steps.length} steps${v.stubs ? ", stubs" : ""})`,
     );
