@@ -5,6 +5,7 @@
  */
 import type { Node } from "web-tree-sitter";
 import type { StatementRecord } from "../python/types.js";
+import { humanize } from "./naming.js";
 import { applyEdits, descendants, type Edit, parsePython } from "./syntax.js";
 
 export interface RewriteContext {
@@ -346,6 +347,19 @@ export function rewriteStatement(
  * Add keyword-only parameters to a function definition (`def f(a):` → `def f(a, *, rate):`) for
  * the globals it read, and the same keyword arguments to the calls of other helpers inside it.
  */
+/** The edit adding `"""Add features."""` to a function whose body does not start with a string (none if it does). */
+function missingDocstring(code: string, def: Node): Edit | undefined {
+  const body = def.childForFieldName("body");
+  const first = body?.namedChildren.find((n): n is Node => n !== null && n.type !== "comment");
+  if (!body || !first || first.startPosition.row === def.startPosition.row) return undefined;
+  if (first.type === "expression_statement" && first.namedChildren[0]?.type === "string") return undefined;
+  const lineStart = code.lastIndexOf("\n", first.startIndex - 1) + 1;
+  const indentText = code.slice(lineStart, first.startIndex);
+  if (!/^[ \t]+$/.test(indentText)) return undefined;
+  const name = def.childForFieldName("name")?.text ?? "function";
+  return { from: lineStart, to: lineStart, text: `${indentText}"""${humanize(name)}."""\n` };
+}
+
 export function rewriteHelper(
   code: string,
   added: string[],
@@ -383,6 +397,11 @@ export function rewriteHelper(
           });
         }
       }
+    }
+    // Docstrings everywhere: a function without one gets a short one from its name.
+    if (def && def.type === "function_definition") {
+      const doc = missingDocstring(code, def);
+      if (doc) edits.push(doc);
     }
     // `global x` for a global that is now the parameter `x` (it was only read or mutated): drop it.
     if (def && added.length > 0) {

@@ -135,11 +135,23 @@ describe("statement rewrites", () => {
   });
 
   it("adds keyword-only parameters to a helper's signature", () => {
-    expect(rewriteHelper("def f(a, b=1):\n    return g(a) * RATE", ["RATE"], ctx({ g: ["K"] })).code).toBe(
-      "def f(a, b=1, *, RATE):\n    return g(a, K=K) * RATE",
+    expect(
+      rewriteHelper('def f(a, b=1):\n    """F."""\n    return g(a) * RATE', ["RATE"], ctx({ g: ["K"] })).code,
+    ).toBe('def f(a, b=1, *, RATE):\n    """F."""\n    return g(a, K=K) * RATE');
+    expect(rewriteHelper('def f(*args, **kw):\n    """F."""\n    return RATE', ["RATE"], ctx()).code).toBe(
+      'def f(*args, RATE, **kw):\n    """F."""\n    return RATE',
     );
-    expect(rewriteHelper("def f(*args, **kw):\n    return RATE", ["RATE"], ctx()).code).toBe(
-      "def f(*args, RATE, **kw):\n    return RATE",
+  });
+
+  it("gives a helper without a docstring a short one from its name", () => {
+    expect(
+      rewriteHelper("def add_features(frame):\n    # copy first\n    return frame.copy()", [], ctx()).code,
+    ).toBe('def add_features(frame):\n    # copy first\n    """Add features."""\n    return frame.copy()');
+    expect(rewriteHelper("def f(x):\n    global RATE\n    return x * RATE", ["RATE"], ctx()).code).toBe(
+      'def f(x, *, RATE):\n    """F."""\n    return x * RATE',
+    );
+    expect(rewriteHelper('def g():\n    "Already."\n    return 1', [], ctx()).code).toBe(
+      'def g():\n    "Already."\n    return 1',
     );
   });
 

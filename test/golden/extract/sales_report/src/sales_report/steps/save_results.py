@@ -6,6 +6,7 @@ import pandas as pd
 
 
 def region_figures(frame, region):
+    """Region figures."""
     global regions_seen
     regions_seen += 1
     part = frame[frame["region"] == region]

@@ -14,11 +14,13 @@ def rolling_baseline(series, *, window):
 
 
 def flag_anomalies(series, *, threshold, window):
+    """Flag anomalies."""
     deviation = (series - rolling_baseline(series, window=window)).abs()
     return deviation > threshold * series.std() / 2
 
 
 def describe_reading(value, *, unit):
+    """Describe reading."""
     return f"{value:.1f} {unit}"
 
 
