@@ -552,11 +552,14 @@ export function planProject(input: PlanInput): ProjectModel {
       for (const ref of step.statements) {
         const rec = cellsByIndex.get(ref.cell)?.statements[ref.statement];
         const target = rec?.defines[0];
-        if (!rec || !target || rec.defines.length !== 1 || rec.span.line !== rec.span.endLine) continue;
+        if (!rec || !target || rec.defines.length !== 1) continue;
         if (assigned.get(target) !== 1) continue;
-        const line =
-          normalizeNewlines(notebookSource(notebook, ref.cell)).split("\n")[rec.span.line - 1] ?? "";
-        const m = line.match(/^([A-Za-z_]\w*)\s*=\s*(.+?)\s*(#.*)?$/);
+        // The whole statement: a list literal may span several lines (`NUMERIC = [...,\n ...]`).
+        const line = normalizeNewlines(notebookSource(notebook, ref.cell))
+          .split("\n")
+          .slice(rec.span.line - 1, rec.span.endLine)
+          .join("\n");
+        const m = line.match(/^([A-Za-z_]\w*)\s*=\s*([\s\S]+?)\s*(#[^\n]*)?$/);
         if (!m || m[1] !== target) continue;
         const param = step.parameters.find(
           (p) => p.cell === ref.cell && p.span.line === rec.span.line && p.literal.trim() === m[2]!.trim(),

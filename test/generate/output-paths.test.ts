@@ -1,7 +1,11 @@
-/** Paths the notebook writes are outputs (relative to outputs_dir), whatever a previous run left on disk. */
+/**
+ * Paths the notebook writes are outputs (relative to outputs_dir), whatever a previous run left on disk; a
+ * notebook constant made a parameter (even one written over several lines) is passed from params to each step.
+ */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractProject, initExtract } from "../../src/generate/index.js";
 import { readNotebookFile } from "../../src/notebook/index.js";
@@ -44,5 +48,21 @@ describe("output paths", () => {
     const yaml = e.files.find((f) => f.path === "params.yaml")?.content ?? "";
     expect(yaml).toMatch(/\(relative to outputs_dir\)\n\w+: "predictions\.csv"/);
     expect(yaml).toMatch(/\(relative to data_dir\)\n\w+: "data\.csv"/);
+  });
+
+  it("a multi-line constant read by two steps comes from params, not as a step output", async () => {
+    const nbPath = join(
+      dirname(fileURLToPath(import.meta.url)),
+      "..",
+      "..",
+      "examples",
+      "churn",
+      "churn.ipynb",
+    );
+    const nb = (await readNotebookFile(nbPath)).notebook;
+    const e = extractProject(nb, { notebookPath: nbPath, outDir: join(root, "churn-project") });
+    const pipeline = e.files.find((f) => f.path === "src/churn/pipeline.py")?.content ?? "";
+    expect(pipeline).not.toContain("NUMERIC");
+    expect(pipeline.match(/numeric=p\["numeric"\]/g)?.length).toBe(2);
   });
 });
