@@ -112,7 +112,7 @@ def param_text(value: Any) -> str:
 def model_requirements() -> list[str]:
     """What loading the model needs, pinned to this environment (saves MLflow inferring it, which is slow)."""
     pins = []
-    for dist in ("scikit-learn", "cloudpickle", "numpy", "pandas"):
+    for dist in ("scikit-learn", "skops", "cloudpickle", "numpy", "pandas"):
         try:
             pins.append(f"{dist}=={version(dist)}")
         except PackageNotFoundError:
@@ -136,7 +136,22 @@ def log_model(mlflow: Any, results: dict[str, Any]) -> None:
         input_example=example,
         signature=signature,
         pip_requirements=model_requirements(),
+        skops_trusted_types=own_types(fitted),
     )
+
+
+def own_types(fitted: Any) -> list[str] | None:
+    """The types inside the model that skops does not trust by default (e.g. a tree's Tree).
+
+    MLflow saves scikit-learn models with skops, which refuses to save a model whose types it does
+    not know unless they are named as trusted. The model was fitted by this pipeline a moment ago, so
+    its own types are trusted here; a model loaded later from an untrusted source should not be.
+    """
+    try:
+        import skops.io
+    except ImportError:
+        return None
+    return skops.io.get_untrusted_types(data=skops.io.dumps(fitted)) or None
 
 
 def run_tracked(params: dict[str, Any] | None = None) -> dict[str, Any]:
