@@ -230,6 +230,21 @@ function filesOf(step: VerifyStep, defaults: Record<string, unknown>): [string, 
   return out;
 }
 
+/**
+ * Where the notebook itself wrote a file the pipeline writes as `rel` under its outputs folder. Extraction
+ * strips a leading `outputs/` from output paths (they are relative to outputs_dir in the project), so the
+ * notebook's own literal — a path parameter of the same step ending in `rel` — is the one to read.
+ */
+export function notebookWritePath(map: WorkflowMap, step: string, rel: string): string {
+  const want = rel.replace(/\\/g, "/");
+  for (const p of map.steps.find((s) => s.name === step)?.parameters ?? []) {
+    if (typeof p.value !== "string") continue;
+    const v = p.value.replace(/\\/g, "/");
+    if (v === want || v.endsWith(`/${want}`)) return p.value;
+  }
+  return rel;
+}
+
 async function runNotebookSide(
   ctx: ProjectContext,
   opts: VerifyOptions,
@@ -253,7 +268,7 @@ async function runNotebookSide(
       const target = rec.steps.find((s) => s.step === step);
       for (const [label, rel] of list) {
         const fp = await helperCall<Fingerprint>(kernel, "fingerprint_file", [
-          resolve(dirname(ctx.notebookPath), rel),
+          resolve(dirname(ctx.notebookPath), notebookWritePath(ctx.map, step, rel)),
         ]);
         if (target) target.outputs[label] = fp;
       }
