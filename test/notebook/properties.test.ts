@@ -26,7 +26,13 @@ const metaValue = fc.oneof(
   fc.constant(null),
   fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
 );
-const metadata = fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), metaValue, { maxKeys: 3 });
+// Keys are prefixed so they never collide with keys the nbformat spec types (cell `name`, `tags`, notebook
+// `title`, …): a random list under `name` is rightly a validation problem, not a round-trip failure.
+const metadata = fc.dictionary(
+  fc.string({ minLength: 1, maxLength: 6 }).map((k) => `x_${k}`),
+  metaValue,
+  { maxKeys: 3 },
+);
 const output = fc.oneof(
   fc.record({ output_type: fc.constant("stream"), name: fc.constantFrom("stdout", "stderr"), text: source }),
   fc.record({
