@@ -30,7 +30,7 @@ describe.skipIf(!uvPath())("orchestrators (churn example)", () => {
     const env = { ...process.env, PYTHONPATH: join(ex.project, "src") };
     const local = sh(venvPython(), ["-m", "churn"], ex.project, env);
     if (local.status !== 0) throw new Error(local.output);
-    localPredictions = readFileSync(join(ex.project, "outputs", "outputs", "predictions.csv"), "utf8");
+    localPredictions = readFileSync(join(ex.project, "outputs", "predictions.csv"), "utf8");
     rmSync(join(ex.project, "outputs"), { recursive: true, force: true });
   });
 
@@ -79,7 +79,7 @@ describe.skipIf(!uvPath())("orchestrators (churn example)", () => {
     timings.push(`airflow db migrate + dags test: ${Date.now() - t} ms`);
     expect(run.status, run.output.slice(-4000)).toBe(0);
     expect(run.output).toMatch(/state=success/);
-    const produced = join(ex.project, "outputs", "outputs", "predictions.csv");
+    const produced = join(ex.project, "outputs", "predictions.csv");
     expect(existsSync(produced), run.output.slice(-3000)).toBe(true);
     expect(readFileSync(produced, "utf8")).toBe(localPredictions);
     // Values went through files, one per returned name.
