@@ -1,34 +1,50 @@
 /**
  * How well `fledge check` predicts NameError failures, measured by running notebooks for real.
  *
- *   npm run bench:check-recall -- [folder] [--cell-timeout S] [--timeout S] [--limit N] [--python PATH]
+ *   npm run bench:check-recall -- [folder] [--python PATH] [--cell-timeout S] [--timeout S] [--limit N]
+ *                                 [--include-missing-imports] [--json FILE]
  *
- * For every Python notebook of the folder (default: the shared corpus) whose imports are all available in the
- * Python used (default: the project's .venv), it runs the notebook top to bottom in a fresh kernel, stopping at
- * the first error (cwd = the notebook's folder), and compares with the predicted failures (FL104 use before
- * definition and FL105 undefined names of error severity):
- * - recall: of the runs that stopped on a NameError, how many were predicted (same cell, same name);
- * - precision: of the predicted failures whose cell the run reached, how many really failed there.
- * Predictions in cells the run never reached (it stopped earlier, often on a missing data file) count for neither.
- * Notebooks with `!pip install` / `%pip install` lines are never run (they would change the environment).
+ * Python: --python, else .venv-bench when it exists (`node scripts/setup-bench-python.mjs` creates it, with more of
+ * the corpus's imports; bench only), else the project's .venv. A notebook is run when all its imports are
+ * available in that Python (with --include-missing-imports: every notebook; its failed import cells are then
+ * handled like any failed cell) and it has no `!pip install` / `%pip install` line (that would change the
+ * environment). Each one runs once in a fresh kernel, in a fresh empty temporary folder (so nothing is written
+ * beside the corpus; the corpus holds no data files), with every cell run even after one fails (as nbconvert
+ * --allow-errors). The predicted failures are FL104 (use before definition) and FL105 (undefined name) of error
+ * severity. Two readings of the same run:
+ * - strict: the run as if it had stopped at the first cell that did not end ok (the cells before it ran the same);
+ * - continue: every cell; a NameError is observable only when no earlier cell that failed or did not run would
+ *   (statically, by fledge's per-cell analysis) define the name — otherwise that failure caused it.
+ * recall = predicted observable NameErrors / observable NameErrors;
+ * precision = confirmed / (confirmed + refuted): of the predictions whose line ran, how many raised NameError on
+ * that name there. Predictions whose cell failed earlier on something else (inconclusive) or never ran
+ * (not reached) count for neither.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import {
-  compareWithRun,
-  loadEnvironment,
-  nameErrorSymbol,
-  predictedFailures,
-  runChecks,
-} from "../src/analysis/index.js";
+import { loadEnvironment, predictedFailures, runChecks } from "../src/analysis/index.js";
 import { STDLIB_MODULES } from "../src/analysis/rules/dependencies.js";
 import { installLines } from "../src/analysis/rules/repro.js";
 import { resolveKernel } from "../src/kernel/kernelspec.js";
 import { runNotebook } from "../src/kernel/runner.js";
 import { readNotebookFile, requirePythonKernel } from "../src/notebook/index.js";
+import type { Notebook } from "../src/notebook/types.js";
 import { initPython } from "../src/python/index.js";
-import { corpusDir, venvPython } from "../test/helpers/env.js";
+import { corpusDir, ROOT, venvPython } from "../test/helpers/env.js";
+import {
+  type CellDefinitions,
+  type CellOutcome,
+  emptyTally,
+  errorLineOf,
+  type ObservedNameError,
+  type Prediction,
+  type PredictionOutcome,
+  scoreRun,
+  strictPrefix,
+  type Tally,
+} from "./check-recall-outcomes.js";
 
 function notebooks(root: string): string[] {
   const out: string[] = [];
@@ -44,6 +60,54 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+function benchPython(): string | undefined {
+  const venv = process.env.FLEDGE_BENCH_VENV ?? join(ROOT, ".venv-bench");
+  const python =
+    process.platform === "win32" ? join(venv, "Scripts", "python.exe") : join(venv, "bin", "python");
+  return existsSync(python) ? python : undefined;
+}
+
+/** Which of `modules` each Python can import (one process per Python). */
+function importable(python: string, modules: string[]): Record<string, boolean> {
+  const probe = spawnSync(
+    python,
+    [
+      "-c",
+      "import importlib.util, json, sys\nprint(json.dumps({m: importlib.util.find_spec(m) is not None for m in sys.argv[1:]}))",
+      ...modules,
+    ],
+    { encoding: "utf8" },
+  );
+  return JSON.parse(probe.stdout || "{}");
+}
+
+interface Candidate {
+  file: string;
+  rel: string;
+  nb: Notebook;
+  roots: string[];
+}
+
+interface NotebookResult {
+  notebook: string;
+  added: boolean;
+  run: string;
+  durationS: number;
+  strict: { errors: (ObservedNameError & { predicted: boolean })[]; outcomes: PredictionOutcome[] };
+  continued: { errors: (ObservedNameError & { predicted: boolean })[]; outcomes: PredictionOutcome[] };
+}
+
+/** Names each code cell binds, by fledge's own per-cell analysis. */
+function definitionsOf(context: ReturnType<typeof runChecks>["context"]): CellDefinitions[] {
+  return context.code.map((c) => {
+    const a = c.analysis;
+    const defines = new Set(a?.defines ?? []);
+    for (const f of a?.functions ?? []) for (const g of f.globalWrites) defines.add(g);
+    for (const m of a?.magics ?? []) if (m.assignedTo) defines.add(m.assignedTo);
+    return { cell: c.index, defines: [...defines], opaque: a?.opaque ?? false };
+  });
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const folder =
@@ -53,18 +117,17 @@ async function main() {
     process.exit(2);
   }
   const cellTimeout = Number(option(args, "--cell-timeout") ?? 60);
-  const nbTimeout = Number(option(args, "--timeout") ?? 180);
+  const nbTimeout = Number(option(args, "--timeout") ?? 240);
   const limit = Number(option(args, "--limit") ?? Number.POSITIVE_INFINITY);
-  const python = option(args, "--python") ?? venvPython();
+  const jsonOut = option(args, "--json");
+  const anyImports = args.includes("--include-missing-imports");
+  const devPython = venvPython();
+  const python = option(args, "--python") ?? benchPython() ?? devPython;
   await initPython();
 
   // 1. Check every notebook; collect the modules each imports.
   let installs = 0;
-  const candidates: {
-    file: string;
-    nb: Awaited<ReturnType<typeof readNotebookFile>>["notebook"];
-    roots: string[];
-  }[] = [];
+  const candidates: Candidate[] = [];
   for (const file of notebooks(resolve(folder))) {
     try {
       const nb = (await readNotebookFile(file)).notebook;
@@ -82,91 +145,151 @@ async function main() {
         installs++;
         continue;
       }
-      candidates.push({ file, nb, roots: [...roots] });
+      candidates.push({ file, rel: relative(resolve(folder), file), nb, roots: [...roots] });
     } catch {
       // Unreadable or not Python: not a candidate.
     }
   }
-  // 2. Which of those modules the Python can import (one process for all).
+  // 2. Which of those modules the Python can import; which notebooks the project's own .venv could not run.
   const allRoots = [...new Set(candidates.flatMap((c) => c.roots))].sort();
-  const probe = spawnSync(
-    python,
-    [
-      "-c",
-      "import importlib.util, json, sys\nprint(json.dumps({m: importlib.util.find_spec(m) is not None for m in sys.argv[1:]}))",
-      ...allRoots,
-    ],
-    { encoding: "utf8" },
+  const available = importable(python, allRoots);
+  const inDev = python === devPython ? available : importable(devPython, allRoots);
+  const runnable = (c: Candidate, a: Record<string, boolean>) => c.roots.every((r) => a[r]);
+  const eligible = candidates.filter((c) => anyImports || runnable(c, available)).slice(0, limit);
+  const added = new Set(
+    candidates.filter((c) => runnable(c, available) && !runnable(c, inDev)).map((c) => c.rel),
   );
-  const available: Record<string, boolean> = JSON.parse(probe.stdout || "{}");
-  const eligible = candidates.filter((c) => c.roots.every((r) => available[r])).slice(0, limit);
   console.log(
     `${candidates.length} Python notebooks without install lines (${installs} with !pip/%pip install left out); ` +
-      `${eligible.length} have all their imports available in ${python} ` +
+      `${candidates.filter((c) => runnable(c, available)).length} have all their imports available in ${python} ` +
       `(missing: ${allRoots.filter((r) => !available[r]).join(", ") || "none"})`,
   );
+  if (python !== devPython) {
+    console.log(
+      `${added.size} of them only because of this Python (not runnable with ${devPython}):\n  ${[...added].join("\n  ")}`,
+    );
+  }
+  if (anyImports) console.log(`--include-missing-imports: running all ${eligible.length}`);
 
-  // 3. Run each one and compare.
+  // 3. Run each one once, past errors, and score both readings.
   const spec = resolveKernel({ python });
-  let actualNameErrors = 0;
-  let predictedHit = 0;
-  let confirmed = 0;
-  let refuted = 0;
-  let notReached = 0;
+  const strict = emptyTally();
+  const continued = emptyTally();
+  const results: NotebookResult[] = [];
   let ranToEnd = 0;
-  let otherStops = 0;
-  const misses: string[] = [];
-  const wrong: string[] = [];
   const t0 = Date.now();
   for (const [k, c] of eligible.entries()) {
-    const { findings } = runChecks(c.nb, { environment: loadEnvironment(c.file) });
-    const predicted = predictedFailures(findings);
-    const run = await runNotebook(c.nb, {
-      kernelSpec: spec,
-      cwd: dirname(c.file),
-      cellTimeoutMs: cellTimeout * 1000,
-      timeoutMs: nbTimeout * 1000,
-    });
-    const s = compareWithRun(findings, {
-      status: run.status,
-      failedCell: run.failedCell,
-      error: run.failure?.error,
-      completed: run.cells.filter((x) => x.result.status === "ok").map((x) => x.cell),
-    });
-    confirmed += s.confirmed;
-    refuted += s.refuted;
-    notReached += s.notReached;
-    const name = nameErrorSymbol(run.failure?.error);
-    const rel = relative(resolve(folder), c.file);
-    if (run.status === "ok") ranToEnd++;
-    else if (name !== undefined) {
-      actualNameErrors++;
-      if (s.missed) misses.push(`${rel}: cell ${(run.failedCell ?? 0) + 1}, \`${name}\``);
-      else predictedHit++;
-    } else otherStops++;
-    for (const f of predicted) {
-      if (f.execution?.verdict === "refuted")
-        wrong.push(`${rel}: cell ${f.cell! + 1} \`${f.symbol}\` (${f.code}): ${f.execution.detail}`);
+    const { findings, context } = runChecks(c.nb, { environment: loadEnvironment(c.file) });
+    const predictions: Prediction[] = predictedFailures(findings).map((f) => ({
+      cell: f.cell!,
+      name: f.symbol!,
+      line: f.line,
+      code: f.code,
+    }));
+    const definitions = definitionsOf(context);
+    const cwd = mkdtempSync(join(tmpdir(), "fledge-recall-"));
+    let run: Awaited<ReturnType<typeof runNotebook>>;
+    try {
+      run = await runNotebook(c.nb, {
+        kernelSpec: spec,
+        cwd,
+        allowErrors: true,
+        cellTimeoutMs: cellTimeout * 1000,
+        timeoutMs: nbTimeout * 1000,
+      });
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
     }
+    const byCell = new Map(run.cells.map((x) => [x.cell, x.result]));
+    const outcomes: CellOutcome[] = [];
+    c.nb.cells.forEach((cell, index) => {
+      if (cell.cell_type !== "code" || cell.source.trim() === "") return;
+      const r = byCell.get(index);
+      if (!r) {
+        outcomes.push({ cell: index, status: "not-run" });
+        return;
+      }
+      outcomes.push({
+        cell: index,
+        status: r.status,
+        error: r.error,
+        errorLine: errorLineOf(r.error?.traceback, r.executionCount),
+      });
+    });
+    const s = scoreRun(strict, strictPrefix(outcomes), definitions, predictions);
+    const cont = scoreRun(continued, outcomes, definitions, predictions);
+    const failed = outcomes.filter((o) => o.status !== "ok" && o.status !== "not-run");
+    const first = outcomes.find((o) => o.status !== "ok");
     const how =
-      run.status === "ok"
-        ? "ok"
-        : `${run.status} at cell ${(run.failedCell ?? 0) + 1}${run.failure?.error ? ` ${run.failure.error.ename}` : ""}`;
-    console.log(`  [${k + 1}/${eligible.length}] ${rel}: ${how}; ${predicted.length} predicted`);
+      run.status === "ok" && failed.length === 0
+        ? "ran to the end without error"
+        : `first stop at cell ${first!.cell + 1} (${first!.error?.ename ?? first!.status}); ` +
+          `${failed.length} cells failed${run.status !== "ok" ? `, run ended: ${run.status}` : ""}`;
+    if (failed.length === 0 && run.status === "ok") ranToEnd++;
+    results.push({
+      notebook: c.rel,
+      added: added.has(c.rel),
+      run: how,
+      durationS: Math.round(run.durationMs / 100) / 10,
+      strict: s,
+      continued: cont,
+    });
+    console.log(
+      `  [${k + 1}/${eligible.length}] ${c.rel}: ${how}; ${predictions.length} predicted; ` +
+        `${cont.errors.length} NameErrors (${cont.errors.filter((e) => e.observable).length} observable)`,
+    );
   }
+
+  // 4. Figures and tables.
   const pct = (a: number, b: number) => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(0)}%`);
+  const figures = (label: string, t: Tally) => {
+    console.log(
+      `${label} recall:    ${t.predictedObservable} of ${t.observable} observable NameErrors were predicted ` +
+        `(${pct(t.predictedObservable, t.observable)}); ${t.notObservable} NameErrors caused by an earlier failed cell left out`,
+    );
+    console.log(
+      `${label} precision: ${t.confirmed} of ${t.confirmed + t.refuted} predictions whose line ran really raised ` +
+        `NameError on that name (${pct(t.confirmed, t.confirmed + t.refuted)}); ${t.inconclusive} inconclusive ` +
+        `(cell failed earlier on something else), ${t.notReached} not reached`,
+    );
+  };
   console.log("");
   console.log(
-    `ran ${eligible.length} notebooks in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${ranToEnd} to the end, ${actualNameErrors} stopped on a NameError, ${otherStops} on something else (missing files, timeouts, …)`,
+    `ran ${eligible.length} notebooks in ${((Date.now() - t0) / 1000).toFixed(0)} s with ${python}: ` +
+      `${ranToEnd} without any error`,
   );
-  console.log(
-    `recall:    ${predictedHit} of ${actualNameErrors} NameError stops were predicted (${pct(predictedHit, actualNameErrors)})`,
-  );
-  console.log(
-    `precision: ${confirmed} of ${confirmed + refuted} predicted failures in reached cells really failed (${pct(confirmed, confirmed + refuted)}); ${notReached} predictions not reached`,
-  );
-  if (misses.length > 0) console.log(`missed:\n  ${misses.join("\n  ")}`);
-  if (wrong.length > 0) console.log(`refuted:\n  ${wrong.join("\n  ")}`);
+  figures("strict  ", strict);
+  figures("continue", continued);
+
+  console.log("\nNameErrors observed (continue reading; S = also in the strict reading):");
+  console.log("| notebook | cell | name | strict | observable | predicted |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of results) {
+    for (const e of r.continued.errors) {
+      const inStrict = r.strict.errors.some((x) => x.cell === e.cell && x.name === e.name);
+      console.log(
+        `| ${r.notebook} | ${e.cell + 1} | \`${e.name}\` | ${inStrict ? "S" : ""} | ` +
+          `${e.observable ? "yes" : `no: ${e.reason}`} | ${e.predicted ? "yes" : "no"} |`,
+      );
+    }
+  }
+  console.log("\nPredicted failures:");
+  console.log("| notebook | cell:line | code | name | strict | continue | detail (continue) |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const r of results) {
+    r.continued.outcomes.forEach((o, i) => {
+      const p = o.prediction;
+      console.log(
+        `| ${r.notebook} | ${p.cell + 1}:${p.line} | ${p.code} | \`${p.name}\` | ${r.strict.outcomes[i]!.verdict} | ` +
+          `${o.verdict} | ${o.detail.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 160)} |`,
+      );
+    });
+  }
+  if (jsonOut) {
+    mkdirSync(dirname(resolve(jsonOut)), { recursive: true });
+    writeFileSync(jsonOut, `${JSON.stringify({ python, strict, continued, notebooks: results }, null, 2)}\n`);
+    console.log(`\nfull results: ${jsonOut}`);
+  }
 }
 
 await main();
