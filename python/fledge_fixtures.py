@@ -7,8 +7,8 @@ Samples: the rows of tables (and the first axis of arrays) that go together are 
 the same length share the same positions, so ``X_train`` and ``y_train`` stay aligned. The positions include
 the first rows, a row with a missing value for every column that has one, a row for every category (and every
 value of a low-cardinality text or boolean column), then evenly spaced rows up to the limit. Values matching a
-secret pattern are replaced by "<redacted>" and reported. The synthetic mode writes rows generated from each
-column's type and range instead of the real rows.
+secret pattern are replaced by "<redacted>" and reported. The synthetic mode writes rows generated from the
+recorded schema instead of the real rows (python/fledge_synth.py).
 """
 
 import copy
@@ -175,96 +175,11 @@ def redact(value, where, found):
 # ----------------------------------------------------------------------------------------- synthetic
 
 
-def synthesize(value, n, seed=0):
-    """Rows generated from the type and range of each column of ``value`` (no real row is copied)."""
-    pd, np = _pd(), _np()
-    rng = np.random.default_rng(seed)
-    if pd is not None and isinstance(value, pd.Series):
-        return synthesize(value.to_frame(), n, seed).iloc[:, 0].rename(value.name)
-    if pd is not None and isinstance(value, pd.DataFrame):
-        data = {}
-        for i, c in enumerate(value.columns):
-            data[i] = _synth_column(value.iloc[:, i], n, rng)
-        out = pd.DataFrame(data)
-        out.columns = value.columns
-        return out
-    if np is not None and isinstance(value, np.ndarray) and value.ndim >= 1:
-        shape = (n,) + value.shape[1:]
-        if value.dtype.kind == "f":
-            finite = value[np.isfinite(value)]
-            lo, hi = (
-                (float(finite.min()), float(finite.max()))
-                if finite.size
-                else (0.0, 1.0)
-            )
-            return rng.uniform(lo, hi, size=shape).astype(value.dtype)
-        if value.dtype.kind in "iu":
-            lo, hi = (int(value.min()), int(value.max())) if value.size else (0, 1)
-            return rng.integers(lo, hi + 1, size=shape).astype(value.dtype)
-        if value.dtype.kind == "b":
-            return rng.integers(0, 2, size=shape).astype(bool)
-        uniques = np.unique(value.astype(str))
-        return (
-            rng.choice(uniques, size=shape)
-            if uniques.size <= LOW_CARDINALITY
-            else np.array([f"text_{i}" for i in range(int(np.prod(shape)))]).reshape(
-                shape
-            )
-        )
-    return value
-
-
-def _synth_column(col, n, rng):
-    pd, np = _pd(), _np()
-    non_null = col.dropna()
-    nan_share = col.isna().mean() if len(col) else 0.0
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        cats = list(col.dtype.categories)
-        out = pd.Categorical(rng.choice(len(cats), size=n), categories=range(len(cats)))
-        return (
-            pd.Categorical.from_codes(out.codes, dtype=col.dtype)
-            if cats
-            else col.iloc[:0].reindex(range(n))
-        )
-    if col.dtype == bool:
-        return rng.integers(0, 2, size=n).astype(bool)
-    if pd.api.types.is_float_dtype(col.dtype):
-        lo, hi = (
-            (float(non_null.min()), float(non_null.max()))
-            if len(non_null)
-            else (0.0, 1.0)
-        )
-        vals = rng.uniform(lo, hi, size=n)
-        vals[rng.random(n) < nan_share] = np.nan
-        return pd.Series(vals, dtype=col.dtype)
-    if pd.api.types.is_integer_dtype(col.dtype):
-        lo, hi = (int(non_null.min()), int(non_null.max())) if len(non_null) else (0, 1)
-        return pd.Series(rng.integers(lo, hi + 1, size=n)).astype(col.dtype)
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        lo, hi = (
-            (non_null.min(), non_null.max())
-            if len(non_null)
-            else (pd.Timestamp(0), pd.Timestamp(0))
-        )
-        span = (hi - lo).value
-        return pd.Series(
-            [
-                lo + pd.Timedelta(int(x), "ns")
-                for x in rng.integers(0, max(span, 0) + 1, size=n)
-            ]
-        )
-    uniques = [
-        u
-        for u in non_null.unique().tolist()
-        if not (isinstance(u, str) and _is_secret(u))
-    ]
-    if uniques and len(uniques) <= LOW_CARDINALITY:
-        vals = [uniques[i] for i in rng.integers(0, len(uniques), size=n)]
-    else:
-        vals = [f"{col.name}_{i}" for i in range(n)]
-    series = pd.Series(vals, dtype=col.dtype)
-    series[rng.random(n) < nan_share] = None
-    return series
+def synthesize(value, n, seed=0, name="value", notes=None):
+    """Rows generated from the recorded schema of ``value`` (python/fledge_synth.py); no real row is copied."""
+    return sys.modules["_fledge_synth"].synthesize(
+        value, n, seed=seed, name=name, notes=notes
+    )
 
 
 # ------------------------------------------------------------------------------------------- writing
@@ -398,16 +313,26 @@ def save_inputs(
     synthetic=False,
     values=None,
     append=False,
+    seed=0,
 ):
     """Sample the named values of the user's namespace (or ``values``) into ``folder``.
 
     Writes manifest.json. With ``append``, the inputs are added to those already saved in the folder
-    (values recorded at another point of the run); ``budget`` applies to what this call adds.
+    (values recorded at another point of the run); ``budget`` applies to what this call adds. With
+    ``synthetic``, tables, arrays and long lists are generated from their schema (python/fledge_synth.py,
+    seeded by ``seed``) instead of sampled; parameters (scalars, small containers) and fitted objects are
+    written as they are.
     """
     ns = values if values is not None else _record()._user_ns()
     present = {n: ns[n] for n in names if n in ns}
     missing = [n for n in names if n not in ns]
-    previous = {"inputs": {}, "redacted": [], "missing": [], "rows": max_rows}
+    previous = {
+        "inputs": {},
+        "redacted": [],
+        "missing": [],
+        "rows": max_rows,
+        "schema_notes": [],
+    }
     manifest_path = os.path.join(folder, "manifest.json")
     if append and os.path.exists(manifest_path):
         with open(manifest_path, encoding="utf-8") as f:
@@ -417,7 +342,7 @@ def save_inputs(
     start = _folder_size(folder)
     rows = max_rows
     while True:
-        entries, redacted = _write_inputs(folder, present, rows, synthetic)
+        entries, redacted, notes = _write_inputs(folder, present, rows, synthetic, seed)
         size = _folder_size(folder) - start
         if size <= budget or rows <= 2:
             break
@@ -429,18 +354,20 @@ def save_inputs(
         "outputs": {},
         "rows": min(rows, previous.get("rows", rows)),
         "synthetic": synthetic,
+        "seed": seed if synthetic else None,
         "redacted": previous["redacted"] + redacted,
+        "schema_notes": previous.get("schema_notes", []) + notes,
         "missing": previous["missing"] + missing,
     }
     _write_manifest(folder, manifest)
     return {"manifest": manifest, "bytes": size, "over_budget": size > budget}
 
 
-def _write_inputs(folder, present, rows, synthetic):
+def _write_inputs(folder, present, rows, synthetic, seed=0):
     groups = {}
     for name, value in present.items():
         groups.setdefault(_length(value), []).append(name)
-    entries, redacted = {}, []
+    entries, redacted, notes = {}, [], []
     for length, group in groups.items():
         positions = (
             None
@@ -449,16 +376,25 @@ def _write_inputs(folder, present, rows, synthetic):
         )
         for name in group:
             value = present[name]
-            if synthetic and length is not None:
-                sample = synthesize(value, min(rows, length), seed=0)
+            if synthetic:
+                size = (
+                    len(value)
+                    if length is None and hasattr(value, "__len__")
+                    else length
+                )
+                sample = synthesize(
+                    value, min(rows, size or 0), seed=seed, name=name, notes=notes
+                )
             else:
                 sample = _take(value, positions)
             sample = redact(sample, name, redacted)
             entry = write_value(sample, folder, "in_" + name)
             entry["rows_total"] = length
             entry["rows_kept"] = _length(sample)
+            if synthetic:
+                entry["synthetic"] = sample is not value
             entries[name] = entry
-    return entries, redacted
+    return entries, redacted, notes
 
 
 def _clear(folder):

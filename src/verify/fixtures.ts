@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { FledgeError } from "../errors.js";
@@ -15,6 +15,13 @@ import type { ProjectModel, StepModel } from "../generate/model.js";
 import type { GeneratedFile } from "../generate/project.js";
 import { ruffFile, ruffSettings } from "../generate/ruff.js";
 import type { Kernel } from "../kernel/index.js";
+import {
+  addToModuleDocstring,
+  FIXTURES_README,
+  type FixtureMode,
+  renderFixturesReadme,
+  syntheticNote,
+} from "./fixtures-readme.js";
 import { helperCall, type Recording } from "./record.js";
 import {
   mergeTestBlock,
@@ -80,6 +87,8 @@ export async function recordStepFixtures(
         out.push({ ...base, skipped });
         continue;
       }
+      const manifest = await readManifest(join(fixturesDir, step.name));
+      const sample = manifest.synthetic ? "synthetic sample" : "recorded sample";
       const params: Record<string, unknown> = {};
       for (const a of step.args) {
         if (a.source.kind !== "param") continue;
@@ -100,18 +109,21 @@ export async function recordStepFixtures(
           { src_dir: join(stage, "src") },
           "_fledge_fixtures",
         );
-        const manifest = await readManifest(join(fixturesDir, step.name));
         out.push({
           ...base,
           ...reply,
           rows: manifest.rows,
           synthetic: manifest.synthetic,
+          ...(manifest.synthetic
+            ? { seed: manifest.seed ?? 0, schemaNotes: manifest.schema_notes ?? [] }
+            : {}),
         });
       } catch (err) {
         if (!(err instanceof FledgeError)) throw err;
         out.push({
           ...base,
-          skipped: `calling it on the recorded sample failed (${err.message.replace(/^.*?: /, "")})`,
+          synthetic: manifest.synthetic,
+          skipped: `calling it on the ${sample} failed (${err.message.replace(/^.*?: /, "")})`,
         });
       }
     }
@@ -121,12 +133,15 @@ export async function recordStepFixtures(
   }
 }
 
-async function readManifest(folder: string): Promise<{ rows: number; synthetic: boolean }> {
-  const { readFile } = await import("node:fs/promises");
-  return JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as {
-    rows: number;
-    synthetic: boolean;
-  };
+interface SampleManifest {
+  rows: number;
+  synthetic: boolean;
+  seed?: number;
+  schema_notes?: string[];
+}
+
+async function readManifest(folder: string): Promise<SampleManifest> {
+  return JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as SampleManifest;
 }
 
 /** The final value of every name `pipeline.run` returns, as the notebook's run left it. */
@@ -144,13 +159,15 @@ export function finalValues(model: ProjectModel, recording: Recording): Record<s
 
 /**
  * The generated files with the recorded tests merged in (tests/test_<step>.py, tests/test_pipeline.py) and
- * tests/conftest.py added; every changed file is formatted and linted by ruff as the generator does.
+ * tests/conftest.py and tests/fixtures/README.md added (real or synthetic fixtures, with the seed); every
+ * changed Python file is formatted and linted by ruff as the generator does.
  */
 export function withRecordedTests(
   model: ProjectModel,
   files: GeneratedFile[],
   fixtures: StepFixture[],
   recording: Recording,
+  mode: FixtureMode = { synthetic: false, seed: 0 },
 ): GeneratedFile[] {
   const settings = ruffSettings(model.packageName, model.pythonVersion);
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -162,7 +179,9 @@ export function withRecordedTests(
     const path = `tests/test_${step?.module ?? fx.step}.py`;
     const file = byPath.get(path);
     if (!step || !file) continue;
-    update(path, mergeTestBlock(file.content, renderRecordedStepTest(step, model, fx)));
+    const merged = mergeTestBlock(file.content, renderRecordedStepTest(step, model, fx));
+    const note = syntheticNote(fx, model.notebookName);
+    update(path, note ? addToModuleDocstring(merged, note) : merged);
   }
   const pipeline = byPath.get("tests/test_pipeline.py");
   if (pipeline && !model.stubs) {
@@ -173,7 +192,13 @@ export function withRecordedTests(
     );
     update("tests/test_pipeline.py", mergeTestBlock(pipeline.content, block));
   }
-  if (fixtures.some((f) => !f.skipped)) update("tests/conftest.py", renderConftest());
+  if (fixtures.some((f) => !f.skipped)) {
+    update("tests/conftest.py", renderConftest());
+    byPath.set(FIXTURES_README, {
+      path: FIXTURES_README,
+      content: renderFixturesReadme(model, fixtures, mode),
+    });
+  }
   return [...byPath.values()];
 }
 

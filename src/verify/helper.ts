@@ -1,8 +1,8 @@
 /**
  * fledge's Python helper inside the user's kernel.
  *
- * The three files in python/ (fledge_fixture_loader.py, fledge_record.py, fledge_fixtures.py) are installed as
- * private modules (`sys.modules["_fledge_loader" | "_fledge_record" | "_fledge_fixtures"]`) by one expression
+ * The files in python/ (fledge_fixture_loader.py, fledge_record.py, fledge_synth.py, fledge_fixtures.py, …) are
+ * installed as private modules (`sys.modules["_fledge_loader" | "_fledge_record" | "_fledge_synth" | …]`) by one expression
  * that binds no name in the user's namespace, and every call is one expression of the form
  * `__import__("sys").modules["_fledge_record"].call("fingerprint_names", …)` that returns a JSON string.
  * Arguments travel as JSON text inside a Python string literal (a JSON string literal is a valid Python one).
@@ -15,6 +15,7 @@ import { FledgeError } from "../errors.js";
 export const HELPER_MODULES: readonly (readonly [string, string])[] = [
   ["_fledge_loader", "fledge_fixture_loader.py"],
   ["_fledge_record", "fledge_record.py"],
+  ["_fledge_synth", "fledge_synth.py"],
   ["_fledge_fixtures", "fledge_fixtures.py"],
   ["_fledge_pipeline", "fledge_pipeline.py"],
 ];

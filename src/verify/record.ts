@@ -49,14 +49,17 @@ export interface Recording {
   /** Time spent in fledge's helper calls (fingerprints, samples), included in durationMs. */
   helperMs: number;
   notes: string[];
-  /** Fixture samples written (when asked), by step. */
-  fixtures: Record<string, { bytes: number; redacted: string[]; missing: string[] }>;
+  /** Fixture samples written (when asked), by step; `notes`: what synthetic rows could not follow. */
+  fixtures: Record<string, { bytes: number; redacted: string[]; missing: string[]; notes: string[] }>;
 }
 
 export interface FixtureOptions {
   /** Folder receiving `<step>/` sub-folders (the project's tests/fixtures, or a staging folder). */
   dir: string;
+  /** Rows generated from the recorded schema (python/fledge_synth.py) instead of real rows. */
   synthetic: boolean;
+  /** Seed of the synthetic rows (default SYNTHETIC_SEED). */
+  seed?: number;
   maxRows: number;
   /** Total budget in bytes for all steps' input samples. */
   budgetBytes: number;
@@ -72,6 +75,9 @@ export interface RecordOptions {
   /** Run without fingerprinting (for measuring the recording overhead). */
   plain?: boolean;
 }
+
+/** The seed of synthetic fixtures when none is given (written in the project's tests/fixtures/README.md). */
+export const SYNTHETIC_SEED = 0;
 
 /** Install fledge's helper modules in the kernel; binds no name in the user's namespace. */
 export async function installHelper(kernel: Kernel, secretPatterns?: string[]): Promise<void> {
@@ -160,12 +166,18 @@ export async function recordRun(
           const t = Date.now();
           const saved = await helperCall<{
             bytes: number;
-            manifest: { redacted: string[]; missing: string[] };
+            manifest: { redacted: string[]; missing: string[]; schema_notes?: string[] };
           }>(
             kernel,
             "save_inputs",
             [join(fx.dir, s.step), b.names],
-            { max_rows: fx.maxRows, budget: budgetPerStep, synthetic: fx.synthetic, append: true },
+            {
+              max_rows: fx.maxRows,
+              budget: budgetPerStep,
+              synthetic: fx.synthetic,
+              seed: fx.seed ?? SYNTHETIC_SEED,
+              append: true,
+            },
             "_fledge_fixtures",
           );
           helperMs += Date.now() - t;
@@ -174,6 +186,7 @@ export async function recordRun(
             bytes: (prev?.bytes ?? 0) + saved.bytes,
             redacted: saved.manifest.redacted,
             missing: saved.manifest.missing,
+            notes: saved.manifest.schema_notes ?? [],
           };
         }
       }

@@ -19,10 +19,11 @@ import { type Kernel, type KernelRequest, startKernel } from "../kernel/index.js
 import type { Notebook } from "../notebook/types.js";
 import type { NotebookAnalysis } from "../python/types.js";
 import { fixtureFiles, recordStepFixtures, withRecordedTests } from "./fixtures.js";
+import type { FixtureMode } from "./fixtures-readme.js";
 import { type Annotation, type HintAliases, recordedHints } from "./hints.js";
 import { buildRecordingPlan } from "./plan.js";
 import { renderStepsFile, STEPS_FILE } from "./project.js";
-import { type FixtureOptions, installHelper, type Recording, recordRun } from "./record.js";
+import { type FixtureOptions, installHelper, type Recording, recordRun, SYNTHETIC_SEED } from "./record.js";
 import type { StepFixture } from "./tests-emitter.js";
 
 export interface RecordingOptions {
@@ -33,7 +34,7 @@ export interface RecordingOptions {
   /** How to find the kernel (default: the notebook's kernelspec). */
   kernel?: KernelRequest;
   /** Samples for recorded tests; false: fingerprints only. */
-  fixtures?: false | { synthetic?: boolean; budgetBytes?: number; maxRows?: number };
+  fixtures?: false | { synthetic?: boolean; seed?: number; budgetBytes?: number; maxRows?: number };
   cellTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, cell: number) => void;
@@ -51,6 +52,8 @@ export class RecordSession {
     /** Staging folder holding tests/fixtures/<step>/ until the project is written. */
     readonly fixturesDir: string | undefined,
     private readonly staging: string | undefined,
+    /** Real samples or synthetic rows (and their seed). */
+    readonly fixtureMode: FixtureMode = { synthetic: false, seed: SYNTHETIC_SEED },
   ) {}
 
   hints(aliases: HintAliases = {}): Map<string, Map<string, Annotation>> {
@@ -68,7 +71,7 @@ export class RecordSession {
     const withSteps = [...files.filter((f) => f.path !== STEPS_FILE), renderStepsFile(model)];
     if (!this.fixturesDir || this.recording.failure) return { files: withSteps, steps: [], fixtures: [] };
     const steps = await recordStepFixtures(this.kernel, model, withSteps, this.fixturesDir, this.recording);
-    const merged = withRecordedTests(model, withSteps, steps, this.recording);
+    const merged = withRecordedTests(model, withSteps, steps, this.recording, this.fixtureMode);
     const used = new Set(steps.filter((s) => !s.skipped).map((s) => s.step));
     const fixtures = (await fixtureFiles(this.fixturesDir))
       .filter((rel) => used.has(rel.split("/")[0] as string))
@@ -103,6 +106,7 @@ export async function startRecording(opts: RecordingOptions): Promise<RecordSess
       fixtures = {
         dir: staging,
         synthetic: opts.fixtures?.synthetic ?? false,
+        seed: opts.fixtures?.seed ?? SYNTHETIC_SEED,
         maxRows: opts.fixtures?.maxRows ?? DEFAULT_FIXTURE_ROWS,
         budgetBytes: opts.fixtures?.budgetBytes ?? DEFAULT_FIXTURE_BUDGET,
       };
@@ -113,7 +117,10 @@ export async function startRecording(opts: RecordingOptions): Promise<RecordSess
       onProgress: opts.onProgress,
       fixtures,
     });
-    return new RecordSession(kernel, recording, staging, staging);
+    return new RecordSession(kernel, recording, staging, staging, {
+      synthetic: fixtures?.synthetic ?? false,
+      seed: fixtures?.seed ?? SYNTHETIC_SEED,
+    });
   } catch (err) {
     await kernel.shutdown();
     if (staging) await rm(staging, { recursive: true, force: true });

@@ -21,9 +21,13 @@ export interface StepFixture {
   /** Why there is no sample test (reads the notebook's data files, no inputs, the call failed). */
   skipped?: string;
   deterministic: boolean;
-  /** Rows kept per table input, and whether they were synthetic. */
+  /** Rows kept per table input, and whether they were synthetic (generated from the recorded schema). */
   rows: number;
   synthetic: boolean;
+  /** Seed of the synthetic rows. */
+  seed?: number;
+  /** What the synthetic rows could not follow (python/fledge_synth.py notes). */
+  schemaNotes?: string[];
   outputs: Record<string, { file: string; format: string; type: string }>;
   fingerprints: Record<string, Fingerprint>;
   arguments: string[];
@@ -180,7 +184,7 @@ export function renderRecordedStepTest(step: StepModel, model: ProjectModel, fx:
   if (usesParams) imports.add(`from ${model.packageName}.pipeline import DEFAULT_PARAMS`);
   const fixtureArgs = ["recorded", ...(usesTmp ? ["tmp_path"] : [])].join(", ");
   const what = fx.synthetic
-    ? `${fx.rows} synthetic rows generated from the schema of what it received when ${model.notebookName} ran`
+    ? `${fx.rows} synthetic rows (not real data) generated with seed ${fx.seed ?? 0} from the schema of what it received when ${model.notebookName} ran`
     : `up to ${fx.rows} rows of what it received when ${model.notebookName} ran (with missing values and every category)`;
   lines.push(
     "",

@@ -111,7 +111,7 @@ info = dict(rows=len(df), cities=sorted(df.city.unique().tolist()), plans=sorted
 import fledge_fixture_loader as L
 ${FRAME}
 s = L.load_recorded("synthetic", "inputs/df", root=${JSON.stringify(tmp)})
-shared = s.merge(df, on=["income"]).shape[0]
+shared = s.dropna(subset=["income"]).merge(df.dropna(subset=["income"]), on=["income"]).shape[0]
 info = dict(rows=len(s), dtypes=[str(t) for t in s.dtypes], real=[str(t) for t in df.dtypes], shared=shared,
   cities=sorted(set(s.city.dropna()) - {"Lyon", "Paris", "Nice"}))`,
       ["__import__('json').dumps(info)"],

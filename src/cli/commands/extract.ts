@@ -40,6 +40,10 @@ export const command: Command = {
       "--record / --no-record",
       "run the notebook in a fresh kernel to record values for tests and type hints (default: on when a kernel starts)",
     ],
+    [
+      "--fixtures real|synthetic",
+      "inputs of the recorded tests: a small sample of the real data (default), or rows generated from the recorded schema (same columns, dtypes, categories, ranges, missing share; seeded) for data that must not be committed",
+    ],
     ["--python PATH", "the Python of the notebook's environment (default: the notebook's kernelspec)"],
     [
       "--validation plain|none",
@@ -51,6 +55,7 @@ export const command: Command = {
   examples: [
     "fledge extract analysis.ipynb -o churn/",
     "fledge extract analysis.ipynb -o churn/ --stubs --dry-run",
+    "fledge extract analysis.ipynb -o churn/ --fixtures synthetic",
   ],
   options: {
     output: { type: "string", short: "o" },
@@ -65,6 +70,7 @@ export const command: Command = {
     record: { type: "boolean" },
     "no-record": { type: "boolean" },
     python: { type: "string" },
+    fixtures: { type: "string" },
     "no-tracking": { type: "boolean" },
     "no-serving": { type: "boolean" },
     validation: { type: "string" },
@@ -134,6 +140,16 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
     });
   if (v.record && v["no-record"])
     throw new FledgeError("E_USAGE", "--record and --no-record contradict each other");
+  if (v.fixtures !== undefined && v.fixtures !== "real" && v.fixtures !== "synthetic")
+    throw new FledgeError("E_USAGE", `--fixtures ${String(v.fixtures)}: choose real or synthetic`, {
+      hint: "--fixtures synthetic generates the recorded tests' inputs from the recorded schema instead of copying rows",
+    });
+  const synthetic = v.fixtures === "synthetic";
+  if (synthetic && (v["no-record"] || v["no-kernel"] || v.stubs))
+    throw new FledgeError(
+      "E_USAGE",
+      `--fixtures synthetic needs a recorded run; it cannot be combined with --${v.stubs ? "stubs" : v["no-kernel"] ? "no-kernel" : "no-record"}`,
+    );
   const notebookPath = resolve(ctx.cwd, notebookArg);
   const outDir = resolve(ctx.cwd, v.output);
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
@@ -170,6 +186,7 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
           map: analysed.map,
           kernel: kernelRequest,
           signal: ctx.signal,
+          fixtures: { synthetic },
         });
       } catch (e) {
         // No kernel: without an explicit --record, extract still works (no pins, no recorded tests).
@@ -239,6 +256,14 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       const done = await session.finish(extraction.model, files);
       files = done.files;
       fixtureCopies = done.fixtures;
+      if (synthetic && !session.recording.failure) {
+        const tested = done.steps.filter((s) => !s.skipped);
+        err(
+          `fledge: synthetic fixtures (seed ${session.fixtureMode.seed}, no real rows): ${tested.length} step(s) tested on generated rows${tested.length ? ` (${tested.map((s) => s.step).join(", ")})` : ""}`,
+        );
+        for (const s of done.steps.filter((s) => s.skipped))
+          err(`fledge:   no synthetic fixture for step ${s.step}: ${s.skipped}`);
+      }
       // The recorded tests read their samples with pandas (parquet → pyarrow) and joblib.
       const need: string[] = [];
       const pin = (dist: string) => {
