@@ -1,0 +1,160 @@
+/**
+ * `fledge extract --fixtures synthetic` end to end: the fixture notebook runs in a real kernel, every recorded
+ * input is generated from its schema, no fixture holds a real customer id (a free-text column with distinctive
+ * values), the tests say they run on synthetic data, and the generated pytest passes.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliContext } from "../../src/cli/command.js";
+import { main } from "../../src/cli/main.js";
+import { ROOT } from "../helpers/env.js";
+
+const VENV = process.env.FLEDGE_VENV ?? join(ROOT, ".venv");
+const PYTHON = join(VENV, ...(process.platform === "win32" ? ["Scripts", "python.exe"] : ["bin", "python"]));
+const hasVenv = existsSync(PYTHON);
+const SOURCE = join(ROOT, "test", "fixtures", "notebooks", "extract", "churn_classification");
+
+const scratch = mkdtempSync(join(tmpdir(), "fledge-synthetic-"));
+const nbDir = join(scratch, "nb");
+const project = join(scratch, "project");
+let result: { code: number; out: string; err: string } = { code: -1, out: "", err: "" };
+
+async function fledge(...argv: string[]): Promise<typeof result> {
+  let out = "";
+  let err = "";
+  const ctx: CliContext = {
+    cwd: scratch,
+    env: process.env,
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    stdin: new PassThrough(),
+    color: false,
+    signal: new AbortController().signal,
+  };
+  const code = await main(argv, ctx);
+  return { code, out, err };
+}
+
+function python(code: string, cwd = project) {
+  return spawnSync(PYTHON, ["-c", code], { cwd, encoding: "utf8", timeout: 120_000 });
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+beforeAll(async () => {
+  if (!hasVenv) return;
+  // The notebook writes its model and predictions next to itself: run a copy.
+  cpSync(SOURCE, nbDir, { recursive: true });
+  result = await fledge(
+    "extract",
+    join(nbDir, "churn_classification.ipynb"),
+    "-o",
+    project,
+    "--fixtures",
+    "synthetic",
+    "--python",
+    PYTHON,
+    "--no-git",
+  );
+}, 400_000);
+
+afterAll(() => {
+  if (!process.env.KEEP_TMP) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasVenv)("fledge extract --fixtures synthetic", () => {
+  it("extracts, records synthetic samples, and says which steps have none and why", () => {
+    expect(result.code, result.err + result.out).toBe(0);
+    expect(result.err).toMatch(/synthetic fixtures \(seed 0, no real rows\): [1-9]\d* step\(s\) tested/);
+    // Every step without a synthetic fixture is named with its reason (never silently skipped).
+    const steps = readdirSync(join(project, "src", "churn_classification", "steps")).filter(
+      (f) => f.endsWith(".py") && f !== "__init__.py",
+    );
+    const readme = readFileSync(join(project, "tests", "fixtures", "README.md"), "utf8");
+    expect(readme).toContain("These fixtures are synthetic: no row of the notebook's data is in them.");
+    expect(readme).toMatch(/generated with seed\s+0 from the schema/);
+    for (const s of steps) expect(readme).toContain(`| \`${s.replace(/\.py$/, "")}\` |`);
+    for (const line of readme.split("\n").filter((l) => l.includes("| none: "))) {
+      const step = /^\| `(\w+)` \|/.exec(line)?.[1];
+      expect(result.err).toContain(`no synthetic fixture for step ${step}:`);
+    }
+  });
+
+  it("writes no real value of the customer_id column in any fixture file", () => {
+    const ids = readFileSync(join(nbDir, "data", "customers.csv"), "utf8")
+      .split(/\r?\n/)
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split(",")[0] as string);
+    expect(ids.length).toBeGreaterThan(100);
+    expect(new Set(ids).size).toBe(ids.length);
+    const fixtureFiles = files(join(project, "tests", "fixtures"));
+    expect(fixtureFiles.some((f) => f.endsWith(".parquet"))).toBe(true);
+    // Raw bytes (json, npy, uncompressed parquet pages)…
+    for (const f of fixtureFiles) {
+      const text = readFileSync(f).toString("latin1");
+      for (const id of ids) expect(text.includes(id), `${id} in ${f}`).toBe(false);
+    }
+    // …and every decoded string cell, index label and column name (parquet pages are compressed).
+    const scan = python(`
+import json, pathlib, sys
+import numpy as np, pandas as pd
+sys.path.insert(0, "tests")
+from conftest import load_recorded
+found, checked = set(), 0
+ids = set(pd.read_csv(${JSON.stringify(join(nbDir, "data", "customers.csv"))})["customer_id"])
+for manifest in pathlib.Path("tests/fixtures").glob("*/manifest.json"):
+    m = json.loads(manifest.read_text())
+    for section in ("inputs", "outputs"):
+        for name in m[section]:
+            v = load_recorded(manifest.parent.name, f"{section}/{name}")
+            cells = []
+            if isinstance(v, (pd.DataFrame, pd.Series)):
+                frame = v.to_frame() if isinstance(v, pd.Series) else v
+                cells = [*map(str, frame.to_numpy().ravel()), *map(str, frame.index), *map(str, frame.columns)]
+            elif isinstance(v, np.ndarray):
+                cells = list(map(str, v.ravel()))
+            else:
+                cells = [json.dumps(v, default=str)]
+            checked += len(cells)
+            found |= {c for c in cells if c in ids} | {i for i in ids for c in cells if i in c}
+print(json.dumps({"found": sorted(found), "checked": checked}))
+`);
+    expect(scan.status, scan.stderr).toBe(0);
+    const { found, checked } = JSON.parse(scan.stdout) as { found: string[]; checked: number };
+    expect(checked).toBeGreaterThan(100);
+    expect(found).toEqual([]);
+  }, 120_000);
+
+  it("marks the step tests as synthetic and the generated pytest passes", () => {
+    const manifests = files(join(project, "tests", "fixtures")).filter((f) => f.endsWith("manifest.json"));
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const m of manifests) {
+      const manifest = JSON.parse(readFileSync(m, "utf8")) as { synthetic: boolean; seed: number };
+      expect(manifest.synthetic).toBe(true);
+      expect(manifest.seed).toBe(0);
+      const step = m.split(/[\\/]/).at(-2) as string;
+      const test = readFileSync(join(project, "tests", `test_${step}.py`), "utf8");
+      expect(test).toMatch(
+        /^"""Tests of the `\w+` step\.\n\nThe recorded test below runs on SYNTHETIC fixtures/,
+      );
+      expect(test).toContain(`def test_${step}_on_recorded_sample(`);
+    }
+    const r = spawnSync(PYTHON, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], {
+      cwd: project,
+      env: { ...process.env, PYTHONPATH: join(project, "src") },
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    expect(r.stdout).toMatch(/\d+ passed/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, 300_000);
+});
