@@ -115,6 +115,8 @@ export function planProject(input: PlanInput): ProjectModel {
     });
   }
   const importBound = new Set(importText.keys());
+  // Imports that recorded type hints need and the notebook does not have (`np.ndarray` without numpy imported).
+  const hintImportText = new Map<string, string>();
 
   const nbStem = input.notebookRelPath
     .split("/")
@@ -309,7 +311,8 @@ export function planProject(input: PlanInput): ProjectModel {
     if (w.usesOs) extra.push("import os");
     if (w.usesPartial) extra.push("from functools import partial");
     if (w.model.usesLogging) extra.push("import logging");
-    w.model.imports = [...new Set([...extra, ...importsFor(code, importText), ...w.model.imports])];
+    const imports = importsFor(code, new Map([...hintImportText, ...importText]));
+    w.model.imports = [...new Set([...extra, ...imports, ...w.model.imports])];
   }
   const sharedCode = sharedModels.map((h) => h.code).join("\n");
   const sharedHelperImports = importsFor(sharedCode, importText);
@@ -531,6 +534,10 @@ export function planProject(input: PlanInput): ProjectModel {
     }
     if (bodyParts.length === 0 && work.helpersUsed.size === 0) return undefined;
     work.hints = new Map(hintCtx.known);
+    // A type recorded in the real run beats a guess from the code.
+    for (const [n, a] of options.recordedHints?.get(step.name) ?? []) {
+      if (recordedHintUsable(a)) work.hints.set(n, a.text);
+    }
     work.model.body = bodyParts.join("\n");
     work.model.originalCode = originals.join("\n\n");
     return work;
@@ -659,10 +666,45 @@ export function planProject(input: PlanInput): ProjectModel {
     return { name: def.name, kind: def.kind, code: rw.code, addedParams: def.params };
   }
 
+  /**
+   * A recorded annotation is used when each name it needs is unbound in the notebook or bound by the same
+   * import (`pd` must be pandas); the imports it adds are remembered for the module import pass.
+   */
+  function recordedHintUsable(a: { text: string; imports: string[] }): boolean {
+    const bound = a.imports.map((line) => [boundName(line), line] as const);
+    if (bound.some(([n]) => n === undefined)) return false;
+    for (const [n, line] of bound) {
+      const existing = importText.get(n!) ?? hintImportText.get(n!);
+      if (existing !== undefined && existing !== line && !sameBinding(existing, line)) return false;
+    }
+    for (const [n, line] of bound) if (!importText.has(n!)) hintImportText.set(n!, line);
+    return true;
+  }
+
   function hintOf(w: StepWork, name: string): { hint?: string } {
     const h = w.hints.get(name);
     return h ? { hint: h } : {};
   }
+}
+
+/** The name an import line binds: `import pandas as pd` → pd, `from sklearn.svm import SVC` → SVC. */
+function boundName(line: string): string | undefined {
+  const m =
+    /^import\s+([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(line) ??
+    /^from\s+[\w.]+\s+import\s+(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(line);
+  if (!m) return undefined;
+  return m[2] ?? (m[1] as string).split(".")[0];
+}
+
+/** Two import lines that bind the same name to the same object (`import pandas as pd` in a longer statement). */
+function sameBinding(existing: string, line: string): boolean {
+  const m = /^import\s+([\w.]+)\s+as\s+(\w+)$/.exec(line) ?? /^from\s+([\w.]+)\s+import\s+(\w+)$/.exec(line);
+  if (!m) return false;
+  const [, mod, name] = m;
+  return (
+    new RegExp(`\\b${mod!.replace(/\./g, "\\.")}\\s+as\\s+${name}\\b`).test(existing) ||
+    new RegExp(`^from\\s+${mod!.replace(/\./g, "\\.")}\\s+import\\b[^#]*\\b${name}\\b`).test(existing)
+  );
 }
 
 function sortParams(args: ArgModel[]): ArgModel[] {
