@@ -146,6 +146,39 @@ export function checkImportsAtTop(ctx: CheckContext): void {
   }
 }
 
+/**
+ * How often each of `names` occurs as a whole word of the code (a token of `[A-Za-z_]\w*`, read left to right) not
+ * preceded by a dot. Only the candidates are searched for (one regex for all), instead of listing every word of
+ * every cell; names that are not ASCII words never are such a token.
+ */
+export function countWords(codes: string[], names: string[]): Map<string, number> {
+  const words = new Map<string, number>();
+  const ascii = names.filter((n) => /^[A-Za-z_]\w*$/.test(n));
+  if (ascii.length === 0) return words;
+  const re = new RegExp(`(?:${ascii.join("|")})(?!\\w)`, "g");
+  for (const code of codes) {
+    for (const m of code.matchAll(re)) {
+      if (m.index > 0 && !startsWord(code, m.index)) continue;
+      words.set(m[0], (words.get(m[0]) ?? 0) + 1);
+    }
+  }
+  return words;
+}
+
+/**
+ * Whether a word starting with a letter or `_` at `at` (> 0) is a token of its own: not after a dot, and not the
+ * tail of a word that began earlier (`ab`), though it may follow digits that start no word (`1ab`).
+ */
+function startsWord(code: string, at: number): boolean {
+  if (code.charCodeAt(at - 1) === 0x2e) return false;
+  for (let k = at - 1; k >= 0; k--) {
+    const ch = code.charCodeAt(k);
+    if (ch >= 0x30 && ch <= 0x39) continue;
+    return !((ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || ch === 0x5f);
+  }
+  return true;
+}
+
 export function checkUnusedDefinitions(ctx: CheckContext): void {
   if (ctx.code.some((c) => /\b(?:exec|eval|globals|locals|vars)\s*\(/.test(c.scanned.code))) return;
   if (ctx.code.some((c) => c.scanned.magicLines.some((m) => /^%(?:run|store)\b/.test(m.text)))) return;
@@ -179,14 +212,10 @@ export function checkUnusedDefinitions(ctx: CheckContext): void {
   if (candidates.size === 0) return;
   // A candidate written more than once in the code (outside strings, comments and attribute access) is taken as
   // used: reads inside the statement that binds it (`for i, f in …: print(i)`) are not in the read lists.
-  const words = new Map<string, number>();
-  for (const c of ctx.code) {
-    const code = c.scanned.code;
-    for (const m of code.matchAll(/[A-Za-z_]\w*/g)) {
-      if (!candidates.has(m[0]) || (m.index > 0 && code[m.index - 1] === ".")) continue;
-      words.set(m[0], (words.get(m[0]) ?? 0) + 1);
-    }
-  }
+  const words = countWords(
+    ctx.code.map((c) => c.scanned.code),
+    [...candidates.keys()],
+  );
   for (const [name, c] of candidates) {
     if ((words.get(name) ?? 0) > 1) continue;
     const a = c.analysis!;

@@ -142,6 +142,39 @@ function findSeeds(ctx: CheckContext, a: Aliases): { cell: number; offset: numbe
   return out;
 }
 
+const WHITESPACE = /\s/;
+
+/** Whether a UTF-16 code unit is a regex `\w` character. */
+function isWordChar(ch: number): boolean {
+  return (
+    (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x30 && ch <= 0x39) || ch === 0x5f
+  );
+}
+
+/**
+ * The matches of `re` — a pattern that starts after a non-word, non-dot character (`(?<![\w.])`), runs over a
+ * dotted chain of ASCII words and ends with `NAME\s*\(` for a NAME in `names` — found without scanning the
+ * whole code: for each call `NAME (` the chain ending in NAME can only match from its start, where `re` is tried
+ * once (sticky). The same matches, in the same order, as `code.matchAll(re)`.
+ */
+export function matchesAtCallSites(re: RegExp, code: string, names: ReadonlySet<string>): RegExpExecArray[] {
+  const sticky = new RegExp(re.source, "y");
+  const out: RegExpExecArray[] = [];
+  for (let p = code.indexOf("("); p !== -1; p = code.indexOf("(", p + 1)) {
+    let end = p;
+    while (end > 0 && WHITESPACE.test(code[end - 1]!)) end--;
+    let start = end;
+    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
+    if (start === end || !names.has(code.slice(start, end))) continue;
+    while (start > 0 && (isWordChar(code.charCodeAt(start - 1)) || code.charCodeAt(start - 1) === 0x2e))
+      start--;
+    sticky.lastIndex = start;
+    const m = sticky.exec(code);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
 export function checkRandomness(ctx: CheckContext): void {
   const a = collectAliases(ctx);
   const seeds = findSeeds(ctx, a);
@@ -182,15 +215,23 @@ export function checkRandomness(ctx: CheckContext): void {
         )
       : null;
 
-  const skWords = new RegExp([...a.sklearnNames, ...skQualified].map(esc).join("|"));
+  const skWordList = [...a.sklearnNames, ...skQualified];
+  const skWords = new RegExp(skWordList.map(esc).join("|"));
+  // scikit-learn calls are looked for only where the code calls one of the names (see matchesAtCallSites), which
+  // finds the same matches as scanning the whole cell when every name and module alias is an ASCII word.
+  const skWordSet = new Set(skWordList);
+  const skByCallSites = [...a.sklearnNames, ...a.sklearnModules].every((n) => /^\w+$/.test(n));
   const randomWords = new RegExp(["random", ...npFrom, ...stdFrom].map(esc).join("|"));
   for (const c of ctx.code) {
     const code = c.scanned.code;
     // Cheap pre-checks: most cells draw no random numbers at all.
     if (!code.includes("(")) continue;
     const mayRandom = randomWords.test(code);
-    const maySk = skCall !== null && skWords.test(code);
-    if (!mayRandom && !maySk && !code.includes("default_rng") && !code.includes("RandomState")) continue;
+    const skMatches =
+      skCall === null ? [] : skByCallSites ? matchesAtCallSites(skCall, code, skWordSet) : undefined;
+    const maySk = skMatches === undefined ? skWords.test(code) : skMatches.length > 0;
+    const mayGenerator = code.includes("default_rng") || code.includes("RandomState");
+    if (!mayRandom && !maySk && !mayGenerator) continue;
     for (const re of mayRandom ? [npCall, npBare] : []) {
       if (!re) continue;
       for (const m of code.matchAll(re)) {
@@ -204,7 +245,7 @@ export function checkRandomness(ctx: CheckContext): void {
         );
       }
     }
-    for (const m of code.matchAll(genCall)) {
+    for (const m of mayGenerator ? code.matchAll(genCall) : []) {
       const args = callArguments(code, m.index + m[0].length - 1);
       if (args?.text.trim() !== "") continue;
       report(
@@ -229,7 +270,7 @@ export function checkRandomness(ctx: CheckContext): void {
       }
     }
     if (skCall && maySk) {
-      for (const m of code.matchAll(skCall)) {
+      for (const m of skMatches ?? code.matchAll(skCall)) {
         const name = (m[1] ?? m[2])!;
         const args = callArguments(code, m.index + m[0].length - 1);
         if (!args || /\brandom_state\s*=/.test(args.text)) continue;

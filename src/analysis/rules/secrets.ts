@@ -32,7 +32,7 @@ const PATTERNS: SecretPattern[] = [
   },
   {
     kind: "GitHub token",
-    hint: ["gh", "github_pat_"],
+    hint: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b/g,
     group: 0,
   },
@@ -69,6 +69,27 @@ const PATTERNS: SecretPattern[] = [
   },
 ];
 
+/**
+ * Every pattern's hints in two regexes (case-sensitive ones, and the `anyCase` ones matched ASCII
+ * case-insensitively, as the patterns themselves are): a text that contains none of them — most code and nearly
+ * every output — is dismissed with two scans instead of a lowercased copy and a dozen `includes` per pattern.
+ * Exact: each pattern's match contains one of its hints.
+ */
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const ANY_HINT = new RegExp(
+  PATTERNS.filter((p) => !p.anyCase)
+    .flatMap((p) => p.hint)
+    .map(escapeRe)
+    .join("|"),
+);
+const ANY_HINT_ANY_CASE = new RegExp(
+  PATTERNS.filter((p) => p.anyCase)
+    .flatMap((p) => p.hint)
+    .map(escapeRe)
+    .join("|"),
+  "i",
+);
+
 /** Values that are clearly placeholders, not secrets. */
 const PLACEHOLDER_RE =
   /^(?:<[^>]*>|\$\{?\w+\}?|\{\w*\}|%\(?\w*\)?s|x{3,}|\*{3,}|\.{3,}|(?:your|my|the)[-_ ]?\w*|password|passwd|secret|changeme|example\w*|dummy\w*|test\w*|placeholder|none|null|todo|redacted)$/i;
@@ -92,6 +113,7 @@ const MAX_SCAN = 200_000;
 export function findSecrets(input: string): SecretHit[] {
   const text = input.length > MAX_SCAN ? input.slice(0, MAX_SCAN) : input;
   const hits: SecretHit[] = [];
+  if (!ANY_HINT.test(text) && !ANY_HINT_ANY_CASE.test(text)) return hits;
   let lower: string | undefined;
   for (const p of PATTERNS) {
     if (p.anyCase && lower === undefined) lower = text.toLowerCase();
@@ -163,9 +185,11 @@ export function checkSecrets(ctx: CheckContext): void {
     (c.cell.outputs ?? []).forEach((output, k) => {
       const text = outputText(output as Record<string, unknown>);
       if (text === "") return;
+      const hits = findSecrets(text);
+      if (hits.length === 0) return;
       const lineStarts = [0];
-      for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
-      for (const hit of findSecrets(text)) {
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+      for (const hit of hits) {
         const span = spanOf({ lineStarts }, hit.start, hit.end);
         ctx.report(
           "FL402",
