@@ -20,7 +20,8 @@ Fingerprint format (``kind`` says which fields are present):
   weak       {type, kind, sha256}                a hash of the pickled bytes: equal hashes prove equality,
                                                  different ones prove nothing
   opaque     {type, kind, why}                   nothing comparable (modules, functions, open files, …)
-Column data ("values" fingerprints) are either exact {exact: true, sha256} or numeric summaries
+Column data ("values" fingerprints) are either exact {exact: true, sha256} (plus ``values`` for a short array
+of strings such as ``feature_names_in_``, kept for readable test checks; the hash decides) or numeric summaries
 {exact: false, count, nan, posinf, neginf, nan_sha256, min, max, mean, std, positions, sample, sha256}.
 """
 
@@ -232,9 +233,12 @@ def _array_values(arr):
         }
     if kind in "biumM":
         return _exact_array(a)
-    if kind in "US":
-        return _object_values(a.ravel().tolist())
-    return _object_values(a.ravel().tolist())
+    items = a.ravel().tolist()
+    out = _object_values(items)
+    if len(items) <= SMALL_CONTAINER and all(isinstance(x, str) for x in items):
+        # Feature names and other short label lists: kept for readable checks (the hash decides).
+        out["values"] = items
+    return out
 
 
 def _series_values(s):

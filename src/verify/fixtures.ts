@@ -168,6 +168,8 @@ export function withRecordedTests(
   fixtures: StepFixture[],
   recording: Recording,
   mode: FixtureMode = { synthetic: false, seed: 0 },
+  /** The tables the notebook wrote, by output-path parameter (checked by the pipeline test). */
+  written: Record<string, Fingerprint> = {},
 ): GeneratedFile[] {
   const settings = ruffSettings(model.packageName, model.pythonVersion);
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -189,6 +191,7 @@ export function withRecordedTests(
       model,
       finalValues(model, recording),
       printedMetrics(recording.stdout),
+      written,
     );
     update("tests/test_pipeline.py", mergeTestBlock(pipeline.content, block));
   }

@@ -25,6 +25,7 @@ import { buildRecordingPlan } from "./plan.js";
 import { renderStepsFile, STEPS_FILE } from "./project.js";
 import { type FixtureOptions, installHelper, type Recording, recordRun, SYNTHETIC_SEED } from "./record.js";
 import type { StepFixture } from "./tests-emitter.js";
+import { writtenTables } from "./written.js";
 
 export interface RecordingOptions {
   notebookPath: string;
@@ -54,6 +55,8 @@ export class RecordSession {
     private readonly staging: string | undefined,
     /** Real samples or synthetic rows (and their seed). */
     readonly fixtureMode: FixtureMode = { synthetic: false, seed: SYNTHETIC_SEED },
+    /** The workflow the recording followed (to find the files the notebook wrote). */
+    readonly map?: WorkflowMap,
   ) {}
 
   hints(aliases: HintAliases = {}): Map<string, Map<string, Annotation>> {
@@ -70,8 +73,10 @@ export class RecordSession {
   ): Promise<{ files: GeneratedFile[]; steps: StepFixture[]; fixtures: { path: string; source: string }[] }> {
     const withSteps = [...files.filter((f) => f.path !== STEPS_FILE), renderStepsFile(model)];
     if (!this.fixturesDir || this.recording.failure) return { files: withSteps, steps: [], fixtures: [] };
+    // Before the steps run again in this kernel: the files as the notebook wrote them.
+    const written = this.map ? await writtenTables(this.kernel, model, this.map) : {};
     const steps = await recordStepFixtures(this.kernel, model, withSteps, this.fixturesDir, this.recording);
-    const merged = withRecordedTests(model, withSteps, steps, this.recording, this.fixtureMode);
+    const merged = withRecordedTests(model, withSteps, steps, this.recording, this.fixtureMode, written);
     const used = new Set(steps.filter((s) => !s.skipped).map((s) => s.step));
     const fixtures = (await fixtureFiles(this.fixturesDir))
       .filter((rel) => used.has(rel.split("/")[0] as string))
@@ -117,10 +122,14 @@ export async function startRecording(opts: RecordingOptions): Promise<RecordSess
       onProgress: opts.onProgress,
       fixtures,
     });
-    return new RecordSession(kernel, recording, staging, staging, {
-      synthetic: fixtures?.synthetic ?? false,
-      seed: fixtures?.seed ?? SYNTHETIC_SEED,
-    });
+    return new RecordSession(
+      kernel,
+      recording,
+      staging,
+      staging,
+      { synthetic: fixtures?.synthetic ?? false, seed: fixtures?.seed ?? SYNTHETIC_SEED },
+      opts.map,
+    );
   } catch (err) {
     await kernel.shutdown();
     if (staging) await rm(staging, { recursive: true, force: true });

@@ -115,11 +115,19 @@ function assertions(
     }
     case "estimator": {
       const fitted = Object.keys(fp.fitted);
-      return [
+      const lines = [
         `assert type(${actual}) is type(${expected})`,
         `assert plain_params(${actual}) == plain_params(${expected})`,
         `assert fitted_attributes(${actual}) == ${pyList(fitted)}`,
       ];
+      if (exact) {
+        // Deterministic on the sample (seeds pinned): what fit learnt, and what the model predicts.
+        lines.push(
+          `assert_fitted_equal(${actual}, ${expected})`,
+          `assert_same_predictions(${actual}, ${expected}, sample_inputs)`,
+        );
+      }
+      return lines;
     }
     case "float":
     case "scalar":
@@ -159,6 +167,31 @@ const ESTIMATOR_HELPERS = [
   "def fitted_attributes(estimator):",
   '    """Names of what `fit` learnt (scikit-learn\'s trailing-underscore convention)."""',
   '    return sorted(name for name in vars(estimator) if name.endswith("_") and not name.startswith("_"))',
+  "",
+  "",
+  "def assert_fitted_equal(actual, expected):",
+  '    """What `fit` learnt: feature names and counts exactly, coefficients and other arrays within the tolerance."""',
+  "    for name in fitted_attributes(expected):",
+  "        got, want = getattr(actual, name), getattr(expected, name)",
+  '        if isinstance(want, np.ndarray) and want.dtype.kind in "fc":',
+  "            assert_allclose(got, want, rtol=RTOL, atol=ATOL, equal_nan=True, err_msg=name)",
+  '        elif isinstance(want, np.ndarray) and want.dtype.kind in "biuUSO":',
+  "            assert_array_equal(got, want, err_msg=name)",
+  "        elif isinstance(want, (bool, int, str)):",
+  '            assert got == want, f"{name}: {got!r} vs {want!r}"',
+  "",
+  "",
+  "def assert_same_predictions(actual, expected, frames):",
+  '    """Both models predict the same on the sample rows (the first input table holding their features)."""',
+  '    names = getattr(expected, "feature_names_in_", None)',
+  '    if names is None or not hasattr(expected, "predict"):',
+  "        return",
+  "    for frame in frames:",
+  "        if isinstance(frame, pd.DataFrame) and set(names) <= set(frame.columns):",
+  "            rows = frame[list(names)].dropna()",
+  "            if len(rows):",
+  "                assert_array_equal(actual.predict(rows), expected.predict(rows))",
+  "            return",
 ];
 
 /** The recorded test of one step (appended to tests/test_<step>.py), or a comment saying why there is none. */
@@ -178,7 +211,15 @@ export function renderRecordedStepTest(step: StepModel, model: ProjectModel, fx:
   const lines: string[] = [];
   lines.push(`RTOL = ${RTOL}  # floats may differ by rounding only`, `ATOL = ${ATOL}`);
   const estimators = Object.values(fx.fingerprints).some((f) => f.kind === "estimator");
-  if (estimators) lines.push(...ESTIMATOR_HELPERS);
+  if (estimators) {
+    lines.push(...ESTIMATOR_HELPERS);
+    for (const i of [
+      "import numpy as np",
+      "import pandas as pd",
+      "from numpy.testing import assert_allclose, assert_array_equal",
+    ])
+      imports.add(i);
+  }
   const usesTmp = step.args.some((a) => a.source.kind === "param" && a.source.role === "output");
   const usesParams = step.args.some((a) => a.source.kind === "param" && fx.arguments.includes(a.name));
   if (usesParams) imports.add(`from ${model.packageName}.pipeline import DEFAULT_PARAMS`);
@@ -205,6 +246,11 @@ export function renderRecordedStepTest(step: StepModel, model: ProjectModel, fx:
   lines.push('    """');
   const inputs = step.args.filter((a) => a.source.kind === "input" && fx.arguments.includes(a.name));
   for (const a of inputs) lines.push(`    ${a.name} = recorded(${py(step.name)}, ${py(`inputs/${a.name}`)})`);
+  if (estimators && exact) {
+    lines.push(
+      `    sample_inputs = [${inputs.map((a) => `${a.name}.copy()`).join(", ")}]  # before the step can change them`,
+    );
+  }
   const callArgs = step.args
     .filter((a) => fx.arguments.includes(a.name))
     .map((a) => {
@@ -260,6 +306,8 @@ export function renderRecordedPipelineTest(
   model: ProjectModel,
   finals: Record<string, Fingerprint>,
   metrics: string[],
+  /** Fingerprints of the files the notebook wrote, by output-path parameter. */
+  written: Record<string, Fingerprint> = {},
 ): TestBlock {
   const imports = new Set<string>(["import logging", "import re", "import pytest"]);
   const lines = [
@@ -291,25 +339,26 @@ export function renderRecordedPipelineTest(
     } else if (fp.kind === "scalar" && typeof fp.value === "string" && fp.value.length <= 60) {
       lines.push(`    assert ${v} == ${py(fp.value)}`);
     } else if (fp.kind === "dataframe" || fp.kind === "series" || fp.kind === "ndarray") {
-      lines.push(`    assert ${v}.shape == (${fp.shape.join(", ")}${fp.shape.length === 1 ? "," : ""})`);
-      if (fp.kind === "dataframe" && fp.columns.every((c) => typeof c === "string")) {
-        lines.push(`    assert list(${v}.columns) == ${pyList(fp.columns as string[])}`);
-        const cols = (fp.columns as string[]).filter(
-          (c) => fp.columns.indexOf(c) === fp.columns.lastIndexOf(c),
-        );
-        for (const c of cols.slice(0, 12)) {
-          const check = valueCheck(`${v}[${py(c)}]`, fp.data[c], true);
-          if (check) lines.push(`    ${check}`);
-        }
-      } else if (fp.kind === "series" || (fp.kind === "ndarray" && fp.shape.length <= 2)) {
-        const check = valueCheck(v, fp.data, fp.kind === "series");
-        if (check) lines.push(`    ${check}`);
-      }
+      lines.push(...arrayChecks(v, fp));
     } else if (fp.kind === "estimator") {
       lines.push(`    assert type(${v}).__name__ == ${py(fp.type.split(".").pop() as string)}`);
+      lines.push(...estimatorChecks(v, fp));
     } else {
       continue;
     }
+    checks++;
+  }
+  for (const [key, fp] of Object.entries(written)) {
+    const param = model.params.find((p) => p.name === key);
+    const reader = param && typeof param.value === "string" ? tableReader(param.value) : undefined;
+    if (!reader || fp.kind !== "dataframe") continue;
+    const name = `written_${key.replace(/\W/g, "_")}`;
+    imports.add("import pandas as pd");
+    lines.push(
+      `    # The file the pipeline wrote, read back as fledge read the one the notebook wrote.`,
+      `    ${name} = ${reader(`tmp_path / params[${py(key)}]`)}`,
+      ...arrayChecks(name, fp, true),
+    );
     checks++;
   }
   if (metrics.length > 0) {
@@ -323,6 +372,58 @@ export function renderRecordedPipelineTest(
   }
   if (checks === 0) return { imports: [], lines: [] };
   return { imports: [...imports].sort(), lines };
+}
+
+/** Feature names and counts of a fitted estimator, and the means of its fitted float arrays (coefficients). */
+function estimatorChecks(v: string, fp: Fingerprint & { kind: "estimator" }): string[] {
+  const lines: string[] = [];
+  for (const [name, f] of Object.entries(fp.fitted)) {
+    const attr = `${v}.${name}`;
+    if (f.kind === "ndarray" && f.data.exact && f.data.values) {
+      lines.push(`    assert list(${attr}) == ${pyList(f.data.values)}`);
+    } else if (f.kind === "scalar" && typeof f.value === "number" && Number.isSafeInteger(f.value)) {
+      lines.push(`    assert ${attr} == ${f.value}`);
+    } else if (f.kind === "ndarray" && !f.data.exact && f.shape.length <= 2) {
+      const check = valueCheck(attr, f.data, false);
+      if (check) lines.push(`    ${check}`);
+    }
+  }
+  return lines;
+}
+
+/** How the recorder reads a written table (python/fledge_record.py `fingerprint_file`), by file extension. */
+function tableReader(path: string): ((expr: string) => string) | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".csv")) return (e) => `pd.read_csv(${e})`;
+  if (lower.endsWith(".tsv")) return (e) => `pd.read_csv(${e}, sep="\\t")`;
+  if (lower.endsWith(".parquet")) return (e) => `pd.read_parquet(${e})`;
+  return undefined;
+}
+
+/** Shape, column names (and dtypes), and per-column sums/means of a table, series or array. */
+function arrayChecks(
+  v: string,
+  fp: Fingerprint & { kind: "dataframe" | "series" | "ndarray" },
+  dtypes = false,
+): string[] {
+  const lines = [`    assert ${v}.shape == (${fp.shape.join(", ")}${fp.shape.length === 1 ? "," : ""})`];
+  if (fp.kind === "dataframe" && fp.columns.every((c) => typeof c === "string")) {
+    lines.push(`    assert list(${v}.columns) == ${pyList(fp.columns as string[])}`);
+    if (dtypes) {
+      const types = (fp.columns as string[]).map((c) => fp.dtypes[c] ?? "");
+      if (types.every((t) => t !== ""))
+        lines.push(`    assert list(${v}.dtypes.astype(str)) == ${pyList(types)}`);
+    }
+    const cols = (fp.columns as string[]).filter((c) => fp.columns.indexOf(c) === fp.columns.lastIndexOf(c));
+    for (const c of cols.slice(0, 12)) {
+      const check = valueCheck(`${v}[${py(c)}]`, fp.data[c], true);
+      if (check) lines.push(`    ${check}`);
+    }
+  } else if (fp.kind === "series" || (fp.kind === "ndarray" && fp.shape.length <= 2)) {
+    const check = valueCheck(v, fp.data, fp.kind === "series");
+    if (check) lines.push(`    ${check}`);
+  }
+  return lines;
 }
 
 /** A readable check of a column's (or array's) values: the sum of integers, the mean of floats. */

@@ -13,6 +13,8 @@ export interface ExactValues {
   categories?: string;
   /** Integers and booleans: their sum (not used to compare; a readable check in generated tests). */
   sum?: number;
+  /** Small arrays of strings (feature names): the values themselves, for readable checks; the hash decides. */
+  values?: string[];
 }
 
 /** Float data: summary statistics plus values at fixed positions, compared within a tolerance. */
