@@ -127,19 +127,25 @@ export function scanPython(source: string): ScannedSource {
       i += 2;
       continue;
     }
-    // Jump over ordinary characters to the next one that matters.
+    // Jump over ordinary characters to the next one that matters (test, not exec: no match object).
     SPECIAL.lastIndex = i + 1;
-    const next = SPECIAL.exec(source);
-    i = next ? next.index : n;
+    i = SPECIAL.test(source) ? SPECIAL.lastIndex - 1 : n;
   }
-  let code = "";
+  // Joined once: appending piece by piece would leave a deep rope that the first search of `code` flattens.
+  const parts: string[] = [];
   let at = 0;
   for (const [a, b] of blanks) {
-    code += source.slice(at, a) + source.slice(a, b).replace(/[^\r\n]/g, " ");
+    parts.push(source.slice(at, a), blanked(source.slice(a, b)));
     at = b;
   }
-  code += source.slice(at);
-  return { source, code, strings, comments, magicLines, lineStarts };
+  parts.push(source.slice(at));
+  return { source, code: parts.join(""), strings, comments, magicLines, lineStarts };
+}
+
+/** Text with every character but line breaks replaced by a space. */
+function blanked(text: string): string {
+  if (!text.includes("\n") && !text.includes("\r")) return " ".repeat(text.length);
+  return text.replace(/[^\r\n]/g, " ");
 }
 
 function lineIndex(lineStarts: number[], offset: number): number {

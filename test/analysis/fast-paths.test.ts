@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { countWords } from "../../src/analysis/rules/quality.js";
 import { matchesAtCallSites } from "../../src/analysis/rules/repro.js";
 import { findSecrets } from "../../src/analysis/rules/secrets.js";
+import { scanPython } from "../../src/analysis/source.js";
 
 const PIECES = [
   "sk",
@@ -110,5 +111,33 @@ describe("findSecrets pre-check", () => {
     expect(findSecrets("postgres://me:hunter22@db.example.com/x").map((h) => h.kind)).toEqual([
       "password in a connection string",
     ]);
+  });
+});
+
+describe("scanPython's blanked code", () => {
+  it("keeps the source's length and line breaks, and only blanks characters", () => {
+    const python = fc
+      .array(
+        fc.constantFrom("x = 1", "'a\\'b'", '"""q\r\nz"""', "# c", "\n", "\r\n", "%time f()", "(", ")", " é"),
+        {
+          maxLength: 30,
+        },
+      )
+      .map((xs) => xs.join(""));
+    fc.assert(
+      fc.property(python, (source) => {
+        const { code } = scanPython(source);
+        expect(code.length).toBe(source.length);
+        for (let i = 0; i < source.length; i++) {
+          if (code[i] === source[i]) continue;
+          expect(code[i]).toBe(" ");
+          expect(source[i]).not.toMatch(/[\r\n]/);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(scanPython('s = \'ab\'  # c\nt = """x\ny"""').code).toBe(
+      `s =${" ".repeat(10)}\nt =${" ".repeat(5)}\n${" ".repeat(4)}`,
+    );
   });
 });

@@ -148,6 +148,12 @@ function isAutomagic(ctx: CheckContext, cell: number, line: number): boolean {
   return word !== undefined && AUTOMAGIC.has(word) && ctx.graph.chains[word] === undefined;
 }
 
+/** The last code cell that satisfies `test` (without copying the list of cells for each question). */
+function lastCell(ctx: CheckContext, test: (c: CodeCellInfo) => boolean): CodeCellInfo | undefined {
+  for (let k = ctx.code.length - 1; k >= 0; k--) if (test(ctx.code[k]!)) return ctx.code[k];
+  return undefined;
+}
+
 function undefinedNameRule(ctx: CheckContext): void {
   const gaps = countGaps(ctx.code).gapped;
   const pylab = ctx.code.find((c) => c.scanned.magicLines.some((m) => /^%pylab\b/.test(m.text)));
@@ -157,12 +163,11 @@ function undefinedNameRule(ctx: CheckContext): void {
     const through = u.via ? ` (read inside \`${u.via}\`, called here)` : "";
     const links = ctx.graph.chains[u.name] ?? [];
     const deleted = [...links].reverse().find((l) => l.kind === "delete" && l.cell < u.cell);
-    const star = [...ctx.code]
-      .reverse()
-      .find((c) => c.index < u.cell && (c.analysis?.imports.some((i) => i.star) ?? false));
-    const run = [...ctx.code]
-      .reverse()
-      .find((c) => c.index <= u.cell && (c.analysis?.magics.some((m) => m.name === "run") ?? false));
+    const star = lastCell(ctx, (c) => c.index < u.cell && (c.analysis?.imports.some((i) => i.star) ?? false));
+    const run = lastCell(
+      ctx,
+      (c) => c.index <= u.cell && (c.analysis?.magics.some((m) => m.name === "run") ?? false),
+    );
     let cause: string;
     let severity: "error" | "warning" = "error";
     if (deleted) {
@@ -215,6 +220,16 @@ function staleOutputRules(ctx: CheckContext): void {
     list.push({ from: e.from, names: e.names });
     incoming.set(e.to, list);
   }
+  // Names each cell imports (one set per cell, not one per edge: an import cell feeds most cells below it).
+  const importedBy = new Map<number, Set<string>>();
+  const importedNames = (cell: CodeCellInfo) => {
+    let set = importedBy.get(cell.index);
+    if (!set) {
+      set = new Set(cell.analysis?.imports.flatMap((i) => i.binds) ?? []);
+      importedBy.set(cell.index, set);
+    }
+    return set;
+  };
   // Jupyter numbers runs from 1; a 0 (or less) was written by a tool, not by a session, and says nothing.
   const real = (n: number | null | undefined): n is number => typeof n === "number" && n >= 1;
   for (const c of ctx.code) {
@@ -225,7 +240,7 @@ function staleOutputRules(ctx: CheckContext): void {
       const src = ctx.byIndex.get(e.from);
       if (!src || !real(src.count)) continue;
       // Re-running an import binds the same module again: it changes nothing a later cell reads.
-      const imported = new Set(src.analysis?.imports.flatMap((i) => i.binds) ?? []);
+      const imported = importedNames(src);
       const names = e.names.filter((n) => !imported.has(n));
       if (names.length === 0) continue;
       if (src.count > c.count) {

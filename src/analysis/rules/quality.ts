@@ -201,13 +201,12 @@ export function checkUnusedDefinitions(ctx: CheckContext): void {
   for (const c of ctx.code) {
     const a = c.analysis;
     if (!a) continue;
-    for (const name of [
-      ...a.defines,
-      ...a.imports.flatMap((i) => i.binds),
-      ...a.functions.map((f) => f.name),
-    ]) {
+    const consider = (name: string) => {
       if (!used.has(name) && !name.startsWith("_") && !candidates.has(name)) candidates.set(name, c);
-    }
+    };
+    for (const name of a.defines) consider(name);
+    for (const i of a.imports) for (const name of i.binds) consider(name);
+    for (const f of a.functions) consider(f.name);
   }
   if (candidates.size === 0) return;
   // A candidate written more than once in the code (outside strings, comments and attribute access) is taken as

@@ -144,6 +144,13 @@ function findSeeds(ctx: CheckContext, a: Aliases): { cell: number; offset: numbe
 
 const WHITESPACE = /\s/;
 
+/** Whether a UTF-16 code unit is regex `\s` (the ASCII ones without a regex call). */
+function isSpace(ch: number): boolean {
+  return (
+    ch === 0x20 || (ch >= 0x09 && ch <= 0x0d) || (ch >= 0x80 && WHITESPACE.test(String.fromCharCode(ch)))
+  );
+}
+
 /** Whether a UTF-16 code unit is a regex `\w` character. */
 function isWordChar(ch: number): boolean {
   return (
@@ -159,13 +166,14 @@ function isWordChar(ch: number): boolean {
  */
 export function matchesAtCallSites(re: RegExp, code: string, names: ReadonlySet<string>): RegExpExecArray[] {
   const sticky = new RegExp(re.source, "y");
+  const lengths = new Set([...names].map((n) => n.length));
   const out: RegExpExecArray[] = [];
   for (let p = code.indexOf("("); p !== -1; p = code.indexOf("(", p + 1)) {
     let end = p;
-    while (end > 0 && WHITESPACE.test(code[end - 1]!)) end--;
+    while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
     let start = end;
     while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
-    if (start === end || !names.has(code.slice(start, end))) continue;
+    if (!lengths.has(end - start) || !names.has(code.slice(start, end))) continue;
     while (start > 0 && (isWordChar(code.charCodeAt(start - 1)) || code.charCodeAt(start - 1) === 0x2e))
       start--;
     sticky.lastIndex = start;
