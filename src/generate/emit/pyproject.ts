@@ -147,3 +147,18 @@ export function addDevRequirements(pyproject: string, requirements: string[]): s
   const lines = missing.map((r) => `    ${JSON.stringify(r)},\n`).join("");
   return pyproject.slice(0, at + marker.length) + lines + pyproject.slice(at + marker.length);
 }
+
+/** Add requirements to the runtime `dependencies` of a rendered pyproject.toml (pandera for validation.py). */
+export function addDependencies(pyproject: string, requirements: string[]): string {
+  const empty = "\ndependencies = []\n";
+  if (pyproject.includes(empty))
+    return pyproject.replace(empty, `\ndependencies = ${tomlArray(requirements)}\n`);
+  const marker = "\ndependencies = [\n";
+  const at = pyproject.indexOf(marker);
+  if (at < 0) return pyproject;
+  const end = pyproject.indexOf("\n]", at);
+  const present = pyproject.slice(at, end);
+  const missing = requirements.filter((r) => !present.includes(`"${requirementName(r)}`));
+  if (missing.length === 0) return pyproject;
+  return `${pyproject.slice(0, end)}\n${missing.map((r) => `    ${tomlString(r)},`).join("\n")}${pyproject.slice(end)}`;
+}

@@ -4,12 +4,14 @@
  * line calls `run_tracked`, pyproject gets a `tracking` extra, .gitignore the local tracking store).
  * project.ts calls these hooks; with no options (the library default) nothing changes.
  */
+import { addDependencies } from "../emit/pyproject.js";
 import type { ProjectModel } from "../model.js";
 import { analyseMlops, type MlopsFacts } from "./analyse.js";
 import type { DataProfile } from "./profile.js";
 import { planServing, renderArtifacts, renderServe, SERVE_REQUIREMENTS, type ServePlan } from "./serve.js";
 import { MLFLOW_REQUIREMENT, renderTracking, wantsTracking } from "./tracking.js";
 import { renderValidation } from "./validation.js";
+import { PANDERA_REQUIREMENT, renderPanderaValidation } from "./validation-pandera.js";
 
 export { analyseMlops, type MlopsFacts } from "./analyse.js";
 export { type DataProfile, profileDataFiles } from "./profile.js";
@@ -17,8 +19,11 @@ export { type DataProfile, profileDataFiles } from "./profile.js";
 export interface MlopsOptions {
   /** Log runs to MLflow when the notebook trains a model or computes metrics (default: false). */
   tracking?: boolean;
-  /** Plain pandas checks of the input data (validation.py), from each data file's profile. */
-  validation?: { profiles: DataProfile[] };
+  /**
+   * Checks of the input data (validation.py), from each data file's profile: plain pandas (the default) or
+   * pandera schemas (pandera becomes a dependency of the project).
+   */
+  validation?: { profiles: DataProfile[]; library?: "plain" | "pandera" };
   /** A FastAPI app (serve.py) when a predict step reads rows from a CSV file (needs validation profiles). */
   serving?: boolean;
 }
@@ -56,7 +61,12 @@ export function mlopsModules(
     });
   const profiles = validationProfiles(model, options);
   if (profiles.length > 0)
-    out.push({ path: `src/${model.packageName}/validation.py`, content: renderValidation(model, profiles) });
+    out.push({
+      path: `src/${model.packageName}/validation.py`,
+      content: pandera(model, options)
+        ? renderPanderaValidation(model, profiles)
+        : renderValidation(model, profiles),
+    });
   const serve = serving(model, options);
   if (serve) {
     out.push({ path: `src/${model.packageName}/artifacts.py`, content: renderArtifacts(model, serve) });
@@ -72,6 +82,11 @@ export function mlopsModules(
 function validationProfiles(model: ProjectModel, options: MlopsOptions | undefined): DataProfile[] {
   const inputs = new Set(factsOf(model).dataParams);
   return (options?.validation?.profiles ?? []).filter((p) => inputs.has(p.param) && p.columns.length > 0);
+}
+
+/** Whether validation.py is generated with pandera (pandera is then a runtime dependency). */
+function pandera(model: ProjectModel, options: MlopsOptions | undefined): boolean {
+  return options?.validation?.library === "pandera" && validationProfiles(model, options).length > 0;
 }
 
 /** The data files validation.py can check: the data parameters the steps read, with their paths. */
@@ -114,12 +129,13 @@ export function mlopsMain(model: ProjectModel, main: string, options: MlopsOptio
   return main.replace(importLine, `${imports.join("\n")}\n`).replace(callLine, call);
 }
 
-/** pyproject.toml: optional extras for the MLOps modules. */
+/** pyproject.toml: optional extras for the MLOps modules, and pandera when validation.py uses it. */
 export function mlopsPyproject(
   model: ProjectModel,
-  pyproject: string,
+  rendered: string,
   options: MlopsOptions | undefined,
 ): string {
+  const pyproject = pandera(model, options) ? addDependencies(rendered, [PANDERA_REQUIREMENT]) : rendered;
   const extras: string[] = [];
   if (tracking(model, options)) extras.push(`tracking = ["${MLFLOW_REQUIREMENT}"]`);
   if (serving(model, options)) extras.push(`serve = [${SERVE_REQUIREMENTS.map((r) => `"${r}"`).join(", ")}]`);
@@ -139,12 +155,13 @@ export function mlopsGitignore(
   return `${gitignore}# MLflow's local tracking store (see src/${model.packageName}/tracking.py)\nmlruns.db\nmlruns/\nmlartifacts/\n`;
 }
 
-/** Dockerfile: the serving dependencies, so the image can also run \`uvicorn <pkg>.serve:app\`. */
+/** Dockerfile: pandera for validation.py; the serving dependencies, so the image can also run \`uvicorn <pkg>.serve:app\`. */
 export function mlopsDockerfile(
   model: ProjectModel,
-  dockerfile: string,
+  rendered: string,
   options: MlopsOptions | undefined,
 ): string {
+  const dockerfile = pandera(model, options) ? panderaInDockerfile(model, rendered) : rendered;
   if (!serving(model, options)) return dockerfile;
   const anchor = ["\nUSER ", "\nENTRYPOINT "].find((a) => dockerfile.includes(a));
   if (!anchor) return dockerfile;
@@ -152,5 +169,16 @@ export function mlopsDockerfile(
   return dockerfile.replace(
     anchor,
     `\n# Serving: docker run -p 8000:8000 --entrypoint uvicorn IMAGE ${model.packageName}.serve:app --host 0.0.0.0\n# (run the pipeline first: it saves ${model.outputsDir}/serving/artifacts.joblib; mount or bake it in)\nRUN pip install --no-cache-dir ${reqs}\n${anchor}`,
+  );
+}
+
+/** Dockerfile: pandera, which the dependency layer (the lock or the import-derived list) does not hold. */
+function panderaInDockerfile(model: ProjectModel, dockerfile: string): string {
+  if (model.lock?.some((l) => /^pandera==/i.test(l))) return dockerfile;
+  const anchor = "\nCOPY pyproject.toml ";
+  if (!dockerfile.includes(anchor)) return dockerfile;
+  return dockerfile.replace(
+    anchor,
+    `\n# Data validation (src/${model.packageName}/validation.py) uses pandera.\nRUN pip install --no-cache-dir "${PANDERA_REQUIREMENT}"\n${anchor}`,
   );
 }

@@ -3,7 +3,8 @@ import { pyLiteral, pyString } from "../emit/python.js";
 import type { ProjectModel } from "../model.js";
 import { type ColumnProfile, type DataProfile, READ_INPUT } from "./profile.js";
 
-function functionName(profile: DataProfile): string {
+/** A Python identifier from the data file's name (`customers` for data/customers.csv). */
+export function fileIdentifier(profile: DataProfile): string {
   const stem = profile.file
     .split("/")
     .pop()!
@@ -12,8 +13,43 @@ function functionName(profile: DataProfile): string {
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, "_")
     .replace(/^_+|_+$/g, "");
-  return `check_${/^[a-z_]/.test(id) ? id : `data_${id}`}`;
+  return /^[a-z_]/.test(id) ? id : `data_${id}`;
 }
+
+function functionName(profile: DataProfile): string {
+  return `check_${fileIdentifier(profile)}`;
+}
+
+/** The null rate written beside each column's rules: "3 of 144 null (2.1%)". */
+export function nullRate(c: ColumnProfile, rows: number): string {
+  const rate = rows > 0 ? c.nulls / rows : 0;
+  return `${c.nulls} of ${rows} null (${(rate * 100).toFixed(1)}%)`;
+}
+
+/** The report classes, the same in both kinds of validation.py (plain and pandera). */
+export const REPORT_CLASSES = `@dataclass
+class Violation:
+    """One rule a column broke, with a few of the rows that broke it."""
+
+    column: str
+    rule: str
+    examples: list[str] = field(default_factory=list)
+    file: str = ""
+
+    def __str__(self) -> str:
+        shown = "; ".join(self.examples)
+        return f"{self.file}: column {self.column!r}: {self.rule}" + (f" (e.g. {shown})" if shown else "")
+
+
+class DataValidationError(ValueError):
+    """The input data broke one or more rules; \`violations\` lists them all."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = [f"the input data broke {len(violations)} rule(s):"]
+        lines += [f"  - {v}" for v in violations]
+        super().__init__("\\n".join(lines))
+`;
 
 function num(n: number, kind: ColumnProfile["kind"]): string {
   return kind === "int" ? String(Math.round(n)) : pyLiteral(n);
@@ -22,8 +58,7 @@ function num(n: number, kind: ColumnProfile["kind"]): string {
 function columnChecks(c: ColumnProfile, rows: number): string[] {
   const col = pyString(c.name);
   const out: string[] = [];
-  const rate = rows > 0 ? c.nulls / rows : 0;
-  out.push(`    # ${c.name}: ${c.dtype}, ${c.nulls} of ${rows} null (${(rate * 100).toFixed(1)}%)`);
+  out.push(`    # ${c.name}: ${c.dtype}, ${nullRate(c, rows)}`);
   out.push(`    if ${col} in df.columns:`);
   if (c.nulls === 0) out.push(`        check_no_nulls(df, ${col}, found)`);
   else out.push(`        check_not_all_null(df, ${col}, found)`);
@@ -81,29 +116,7 @@ import pandas as pd
 MAX_EXAMPLES = 5
 
 
-@dataclass
-class Violation:
-    """One rule a column broke, with a few of the rows that broke it."""
-
-    column: str
-    rule: str
-    examples: list[str] = field(default_factory=list)
-    file: str = ""
-
-    def __str__(self) -> str:
-        shown = "; ".join(self.examples)
-        return f"{self.file}: column {self.column!r}: {self.rule}" + (f" (e.g. {shown})" if shown else "")
-
-
-class DataValidationError(ValueError):
-    """The input data broke one or more rules; \`violations\` lists them all."""
-
-    def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        lines = [f"the input data broke {len(violations)} rule(s):"]
-        lines += [f"  - {v}" for v in violations]
-        super().__init__("\\n".join(lines))
-
+${REPORT_CLASSES}
 
 def examples(df: pd.DataFrame, column: str, bad: pd.Series) -> list[str]:
     """The first bad rows of a column as 'row <index>: <value>'."""
