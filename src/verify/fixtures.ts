@@ -93,7 +93,11 @@ export async function recordStepFixtures(
       for (const a of step.args) {
         if (a.source.kind !== "param") continue;
         const v = defaults[a.source.param];
-        params[a.name] = a.source.role === "output" && typeof v === "string" ? join(outputsDir, v) : v;
+        if (a.source.role === "output" && typeof v === "string") {
+          // The step writes where the pipeline would: make the folder, as the pipeline's outputs_dir exists.
+          params[a.name] = join(outputsDir, v);
+          await mkdir(dirname(params[a.name] as string), { recursive: true });
+        } else params[a.name] = v;
       }
       try {
         const reply = await helperCall<CallStepReply>(
@@ -123,7 +127,7 @@ export async function recordStepFixtures(
         out.push({
           ...base,
           synthetic: manifest.synthetic,
-          skipped: `calling it on the ${sample} failed (${err.message.replace(/^.*?: /, "")})`,
+          skipped: `calling it on the ${sample} failed (${shortError(err.message)})`,
         });
       }
     }
@@ -131,6 +135,15 @@ export async function recordStepFixtures(
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
+}
+
+/** The kernel's error on one line, at most ~160 characters (KeyErrors list whole indexes). */
+function shortError(message: string): string {
+  const text = message
+    .replace(/^.*?: /, "")
+    .replace(/\\n|\s+/g, " ")
+    .trim();
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
 interface SampleManifest {
@@ -144,14 +157,33 @@ async function readManifest(folder: string): Promise<SampleManifest> {
   return JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as SampleManifest;
 }
 
-/** The final value of every name `pipeline.run` returns, as the notebook's run left it. */
+/** Whether a step body may change `name` in place (item assignment, `inplace=True`, a mutating method). */
+export function mayMutate(body: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `\\b${n}(\\.(loc|iloc|at|iat))?\\[[^\\n]*\\]\\s*(=(?!=)|[-+*/]=)|\\b${n}\\.\\w+\\([^\\n]*inplace\\s*=\\s*True|\\b${n}\\.(append|extend|update|insert|pop|remove|clear|sort|fit|partial_fit|set_params)\\(`,
+  ).test(body);
+}
+
+/**
+ * The final value of every name `pipeline.run` returns, as the notebook's run left it. A name a later step
+ * may change in place without returning it is left out: only its value before that step was recorded.
+ */
 export function finalValues(model: ProjectModel, recording: Recording): Record<string, Fingerprint> {
   const out: Record<string, Fingerprint> = {};
-  for (const s of model.steps) {
+  for (const [i, s] of model.steps.entries()) {
     const rec = recording.steps.find((r) => r.step === s.name);
     for (const r of s.returns) {
       const fp = rec?.outputs[r.name];
-      if (fp) out[r.name] = fp;
+      const later = model.steps.slice(i + 1);
+      const changed = later.some(
+        (t) =>
+          t.args.some((a) => a.name === r.name && a.source.kind === "input") &&
+          !t.returns.some((x) => x.name === r.name) &&
+          mayMutate(t.body, r.name),
+      );
+      if (fp && !changed) out[r.name] = fp;
+      else if (changed) delete out[r.name];
     }
   }
   return out;
@@ -195,13 +227,13 @@ export function withRecordedTests(
     );
     update("tests/test_pipeline.py", mergeTestBlock(pipeline.content, block));
   }
-  if (fixtures.some((f) => !f.skipped)) {
-    update("tests/conftest.py", renderConftest());
+  if (fixtures.some((f) => !f.skipped)) update("tests/conftest.py", renderConftest());
+  // Written whenever steps were sampled: it says what the fixtures are (real or synthetic) and why a step has none.
+  if (fixtures.length > 0 && !model.stubs)
     byPath.set(FIXTURES_README, {
       path: FIXTURES_README,
       content: renderFixturesReadme(model, fixtures, mode),
     });
-  }
   return [...byPath.values()];
 }
 

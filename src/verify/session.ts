@@ -5,7 +5,8 @@
  *   session.recording.failure   // the cell that failed, if any (then: no recorded tests)
  *   session.hints()             // recorded types → annotations, per step and name
  *   const done = await session.finish(model, files);  // calls the steps on their samples in the kernel
- *   done.files                  // generated files with recorded tests merged in (+ tests/conftest.py)
+ *   done.files                  // generated files with recorded tests merged in (+ tests/conftest.py,
+ *                               // tests/fixtures/README.md: real or synthetic samples, with the seed)
  *   done.fixtures               // binary fixture files to copy: { path: "tests/fixtures/...", source }
  *   await session.close();      // always (finally): shuts the kernel down, removes the staging folder
  */

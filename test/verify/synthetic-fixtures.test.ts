@@ -4,7 +4,16 @@
  * values), the tests say they run on synthetic data, and the generated pytest passes.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -21,7 +30,52 @@ const SOURCE = join(ROOT, "test", "fixtures", "notebooks", "extract", "churn_cla
 const scratch = mkdtempSync(join(tmpdir(), "fledge-synthetic-"));
 const nbDir = join(scratch, "nb");
 const project = join(scratch, "project");
+const joinDir = join(scratch, "join");
+const joinProject = join(scratch, "join-project");
 let result: { code: number; out: string; err: string } = { code: -1, out: "", err: "" };
+let joined: { code: number; out: string; err: string } = { code: -1, out: "", err: "" };
+
+/** A notebook whose second step looks orders' customers up by id: synthetic ids match no customer. */
+function writeJoinNotebook(): string {
+  mkdirSync(joinDir, { recursive: true });
+  const customers = ["customer_id,segment"];
+  const orders = ["order_id,customer_id,amount"];
+  for (let i = 0; i < 60; i++) customers.push(`K${1000 + i},${["retail", "pro", "public"][i % 3]}`);
+  for (let i = 0; i < 200; i++)
+    orders.push(`${i},K${1000 + ((i * 7) % 60)},${(10 + ((i * 37) % 90)).toFixed(2)}`);
+  writeFileSync(join(joinDir, "customers.csv"), `${customers.join("\n")}\n`);
+  writeFileSync(join(joinDir, "orders.csv"), `${orders.join("\n")}\n`);
+  const cell = (cell_type: string, source: string) =>
+    cell_type === "code"
+      ? { cell_type, execution_count: null, metadata: {}, outputs: [], source }
+      : { cell_type, metadata: {}, source };
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: "python3", display_name: "Python 3", language: "python" },
+      language_info: { name: "python" },
+    },
+    cells: [
+      cell("markdown", "# Revenue by segment"),
+      cell("code", "import pandas as pd"),
+      cell("markdown", "## Load the tables"),
+      cell("code", 'customers = pd.read_csv("customers.csv")\norders = pd.read_csv("orders.csv")'),
+      cell("markdown", "## Attach segments"),
+      cell(
+        "code",
+        'segments = customers.set_index("customer_id")["segment"]\norders["segment"] = segments.loc[orders["customer_id"]].to_numpy()',
+      ),
+      cell("markdown", "## Sum by segment"),
+      cell("code", 'totals = orders.groupby("segment")["amount"].sum()'),
+      cell("markdown", "## Report the shares"),
+      cell("code", 'share = (totals / totals.sum()).round(3)\nshare.to_csv("segment_share.csv")'),
+    ].map((c, i) => ({ ...c, id: `c${i}` })),
+  };
+  const path = join(joinDir, "revenue.ipynb");
+  writeFileSync(path, JSON.stringify(nb, null, 1));
+  return path;
+}
 
 async function fledge(...argv: string[]): Promise<typeof result> {
   let out = "";
@@ -64,7 +118,18 @@ beforeAll(async () => {
     PYTHON,
     "--no-git",
   );
-}, 400_000);
+  joined = await fledge(
+    "extract",
+    writeJoinNotebook(),
+    "-o",
+    joinProject,
+    "--fixtures",
+    "synthetic",
+    "--python",
+    PYTHON,
+    "--no-git",
+  );
+}, 600_000);
 
 afterAll(() => {
   if (!process.env.KEEP_TMP) rmSync(scratch, { recursive: true, force: true });
@@ -151,6 +216,45 @@ print(json.dumps({"found": sorted(found), "checked": checked}))
     const r = spawnSync(PYTHON, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], {
       cwd: project,
       env: { ...process.env, PYTHONPATH: join(project, "src") },
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    expect(r.stdout).toMatch(/\d+ passed/);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const ruff = join(VENV, process.platform === "win32" ? "Scripts" : "bin", "ruff");
+    for (const args of [
+      ["check", "--no-cache", "."],
+      ["format", "--check", "--no-cache", "."],
+    ]) {
+      const lint = spawnSync(ruff, args, { cwd: project, encoding: "utf8" });
+      expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+    }
+  }, 300_000);
+});
+
+describe.skipIf(!hasVenv)("a step that cannot run on synthetic rows", () => {
+  it("is named with the error in the output, the README and its test file; the project's tests pass", () => {
+    expect(joined.code, joined.err + joined.out).toBe(0);
+    const m =
+      /no synthetic fixture for step (\w+): calling it on the synthetic sample failed \((.*)\)$/m.exec(
+        joined.err,
+      );
+    expect(m, joined.err).not.toBeNull();
+    const [, step, why] = m as RegExpExecArray;
+    expect(why).toContain("KeyError");
+    const readme = readFileSync(join(joinProject, "tests", "fixtures", "README.md"), "utf8");
+    expect(readme).toContain(`| \`${step}\` | none: calling it on the synthetic sample failed (`);
+    const test = readFileSync(join(joinProject, "tests", `test_${step}.py`), "utf8");
+    expect(test).toContain(
+      `# No recorded sample test for \`${step}\`: calling it on the synthetic sample failed`,
+    );
+    expect(test).not.toContain("SYNTHETIC fixtures");
+    // Every other step is accounted for too (a sample test, or a reason), and the project's tests pass.
+    expect(joined.err).toMatch(/synthetic fixtures \(seed 0, no real rows\): \d+ step\(s\) tested/);
+    expect(joined.err).toMatch(/no synthetic fixture for step \w+: it reads the notebook's data files/);
+    const r = spawnSync(PYTHON, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], {
+      cwd: joinProject,
+      env: { ...process.env, PYTHONPATH: join(joinProject, "src") },
       encoding: "utf8",
       timeout: 300_000,
     });
