@@ -180,10 +180,17 @@ function replayImmediate(walker: Walker, statementCount: number, builtins: Reado
   const readSet = new Set<string>();
   const deletes: string[] = [];
   const calls: string[] = [];
-  const aliases: Record<string, string> = {};
-  const stmtDefines = Array.from({ length: statementCount }, () => [] as string[]);
-  const stmtReads = Array.from({ length: statementCount }, () => [] as string[]);
-  const stmtBound = Array.from({ length: statementCount }, () => new Set<string>());
+  /** Kept in a Map while replaying (bindings end aliases far more often than cells make them). */
+  const aliasMap = new Map<string, string>();
+  // Per statement (plain loops: Array.from with a mapping function is slow, and most statements bind nothing).
+  const stmtDefines: string[][] = [];
+  const stmtReads: string[][] = [];
+  for (let k = 0; k < statementCount; k++) {
+    stmtDefines.push([]);
+    stmtReads.push([]);
+  }
+  /** Names bound so far by each statement, created on its first binding. */
+  const stmtBound: (Set<string> | undefined)[] = new Array(statementCount);
   const classBound = new Map<Scope, Set<string>>();
   /** Immediate resolution: which namespace a use in `scope` reads at this point of the replay. */
   const resolveImmediate = (name: string, scope: Scope): Resolution => {
@@ -208,8 +215,13 @@ function replayImmediate(walker: Walker, statementCount: number, builtins: Reado
       defined.add(name);
       defines.push(name);
     }
-    const sb = stmtBound[stmt];
-    if (sb && !sb.has(name)) {
+    if (stmt < 0 || stmt >= statementCount) return;
+    let sb = stmtBound[stmt];
+    if (!sb) {
+      sb = new Set<string>();
+      stmtBound[stmt] = sb;
+    }
+    if (!sb.has(name)) {
       sb.add(name);
       stmtDefines[stmt]!.push(name);
     }
@@ -226,14 +238,16 @@ function replayImmediate(walker: Walker, statementCount: number, builtins: Reado
           readSet.add(e.name);
           reads.push({ name: e.name, span: spanOf(e.node) });
         }
-        const sb = stmtBound[e.stmt];
-        if (sb && !sb.has(e.name) && !stmtReads[e.stmt]!.includes(e.name)) stmtReads[e.stmt]!.push(e.name);
+        if (e.stmt >= 0 && e.stmt < statementCount && !stmtBound[e.stmt]?.has(e.name)) {
+          const sr = stmtReads[e.stmt]!;
+          if (!sr.includes(e.name)) sr.push(e.name);
+        }
         break;
       }
       case "bind":
         if (bindTarget(e.name, e.scope) === "module") {
           moduleBind(e.name, e.stmt);
-          delete aliases[e.name];
+          aliasMap.delete(e.name);
         } else if (e.scope.kind === "class") {
           const set = classBound.get(e.scope) ?? new Set<string>();
           classBound.set(e.scope, set);
@@ -256,11 +270,15 @@ function replayImmediate(walker: Walker, statementCount: number, builtins: Reado
         if (resolveImmediate(e.name, e.scope) === "module") modifyEvents.push(e);
         break;
       case "alias":
-        if (e.scope.kind === "module") aliases[e.name] = e.target;
+        if (e.scope.kind === "module") aliasMap.set(e.name, e.target);
         break;
     }
   }
 
+  // The same record as assigning and deleting on it directly: identifiers are never integer-like keys, so the
+  // properties keep the Map's insertion order.
+  const aliases: Record<string, string> = {};
+  for (const [name, target] of aliasMap) aliases[name] = target;
   return { defines, defined, reads, deletes, calls, aliases, stmtDefines, stmtReads, modifyEvents };
 }
 

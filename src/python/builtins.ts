@@ -95,7 +95,7 @@ const IPYTHON_SET: ReadonlySet<string> = new Set(IPYTHON_NAMES);
 
 /** True for names a cell can read without any cell defining them. */
 export function isAmbientName(name: string, builtins: ReadonlySet<string>): boolean {
-  return builtins.has(name) || IPYTHON_SET.has(name) || HISTORY.test(name);
+  return builtins.has(name) || IPYTHON_SET.has(name) || (name.charCodeAt(0) === 0x5f && HISTORY.test(name));
 }
 
 export function isIPythonName(name: string): boolean {
