@@ -46,8 +46,8 @@ export const command: Command = {
     ],
     ["--python PATH", "the Python of the notebook's environment (default: the notebook's kernelspec)"],
     [
-      "--validation plain|none",
-      "checks of the input data run before the pipeline (validation.py; default: plain)",
+      "--validation plain|pandera|none",
+      "checks of the input data run before the pipeline (validation.py): plain pandas checks (default), pandera schemas (pandera becomes a dependency), or none",
     ],
     ["--no-serving", "no FastAPI app (serve.py) even when the notebook has a predict step"],
     ["--no-tracking", "no MLflow tracking module (tracking.py) even when the notebook trains a model"],
@@ -56,6 +56,7 @@ export const command: Command = {
     "fledge extract analysis.ipynb -o churn/",
     "fledge extract analysis.ipynb -o churn/ --stubs --dry-run",
     "fledge extract analysis.ipynb -o churn/ --fixtures synthetic",
+    "fledge extract analysis.ipynb -o churn/ --validation pandera",
   ],
   options: {
     output: { type: "string", short: "o" },
@@ -144,6 +145,11 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
     throw new FledgeError("E_USAGE", `--fixtures ${String(v.fixtures)}: choose real or synthetic`, {
       hint: "--fixtures synthetic generates the recorded tests' inputs from the recorded schema instead of copying rows",
     });
+  const validation = v.validation ?? "plain";
+  if (validation !== "plain" && validation !== "pandera" && validation !== "none")
+    throw new FledgeError("E_USAGE", `--validation ${String(validation)}: choose plain, pandera or none`, {
+      hint: "plain pandas checks are the default; pandera schemas add pandera to the project's dependencies",
+    });
   const synthetic = v.fixtures === "synthetic";
   if (synthetic && (v["no-record"] || v["no-kernel"] || v.stubs))
     throw new FledgeError(
@@ -217,11 +223,7 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
     };
     let extraction = gen.extractProject(loaded.notebook, extractOptions, analysed);
     // MLOps (issue 9): profile the input data files for validation.py, then generate with the profiles.
-    if (v.validation !== undefined && v.validation !== "plain" && v.validation !== "none")
-      throw new FledgeError("E_USAGE", `--validation ${String(v.validation)}: choose plain or none`, {
-        hint: "pandera checks are not generated yet: plain pandas checks are the default",
-      });
-    if (v.validation !== "none") {
+    if (validation !== "none") {
       const mlops = await import("../../generate/mlops/index.js");
       const files = mlops.inputDataFiles(extraction.model).map((f) => ({
         ...f,
@@ -232,7 +234,7 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       const { profiles, problems } = await mlops.profileDataFiles(py, files);
       for (const p of problems) err(`fledge: warning: no data validation for ${p}`);
       if (profiles.length > 0) {
-        extractOptions.mlops = { ...extractOptions.mlops, validation: { profiles } };
+        extractOptions.mlops = { ...extractOptions.mlops, validation: { profiles, library: validation } };
         extraction = gen.extractProject(loaded.notebook, extractOptions, analysed);
       }
     }
