@@ -135,6 +135,30 @@ afterAll(() => {
   if (!process.env.KEEP_TMP) rmSync(scratch, { recursive: true, force: true });
 });
 
+describe("the --fixtures option", () => {
+  it("is documented in --help and refuses unknown values or a run without recording (exit 2)", async () => {
+    const help = await fledge("extract", "--help");
+    expect(help.out).toContain("--fixtures real|synthetic");
+    expect(help.out).toContain("fledge extract analysis.ipynb -o churn/ --fixtures synthetic");
+    const nb = join(SOURCE, "churn_classification.ipynb");
+    const bad = await fledge("extract", nb, "-o", join(scratch, "x"), "--fixtures", "fake");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--fixtures fake: choose real or synthetic");
+    const none = await fledge(
+      "extract",
+      nb,
+      "-o",
+      join(scratch, "y"),
+      "--fixtures",
+      "synthetic",
+      "--no-record",
+    );
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("--fixtures synthetic needs a recorded run");
+    expect(existsSync(join(scratch, "x")) || existsSync(join(scratch, "y"))).toBe(false);
+  });
+});
+
 describe.skipIf(!hasVenv)("fledge extract --fixtures synthetic", () => {
   it("extracts, records synthetic samples, and says which steps have none and why", () => {
     expect(result.code, result.err + result.out).toBe(0);
