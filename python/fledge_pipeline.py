@@ -22,8 +22,17 @@ def _record():
     return sys.modules["_fledge_record"]
 
 
-def start(src_dir, params, data_dir, outputs_dir):
-    """Prepare a run: the package's folder on sys.path, parameter values, data and outputs folders."""
+def start(src_dir, params, data_dir, outputs_dir, floats=()):
+    """Prepare a run: the package's folder on sys.path, parameter values, data and outputs folders.
+
+    ``floats`` names parameters the notebook wrote as floats (``1.0``) that JSON carried as integers.
+    """
+    params = {
+        k: float(v)
+        if k in floats and isinstance(v, int) and not isinstance(v, bool)
+        else v
+        for k, v in params.items()
+    }
     if src_dir not in sys.path:
         sys.path.insert(0, src_dir)
     importlib.invalidate_caches()

@@ -17,6 +17,11 @@ export interface StepsFile {
   package: string;
   /** Parameter values as the notebook had them (DEFAULT_PARAMS of pipeline.py). */
   params: Record<string, unknown>;
+  /**
+   * Parameters the notebook wrote as floats whose value is a whole number (`alpha = 1.0`): JSON has one
+   * number type, so verify turns these back into Python floats before calling the steps.
+   */
+  floats?: string[];
   steps: VerifyStep[];
 }
 
@@ -34,6 +39,7 @@ export function stepsFileOf(model: ProjectModel): StepsFile {
     format: 1,
     package: model.packageName,
     params: defaultParams(model),
+    floats: floatParams(model),
     steps: model.steps.map((s) => ({
       name: s.name,
       module: s.module,
@@ -42,6 +48,18 @@ export function stepsFileOf(model: ProjectModel): StepsFile {
       returns: s.returns.map((r) => ({ name: r.name })),
     })),
   };
+}
+
+/** Names of the parameters whose notebook literal is a float with a whole-number value (`1.0`, `2e3`). */
+export function floatParams(model: ProjectModel): string[] {
+  return model.params
+    .filter(
+      (p) =>
+        typeof p.value === "number" &&
+        Number.isInteger(p.value) &&
+        /^[-+]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/.test((p.literal ?? "").trim()),
+    )
+    .map((p) => p.name);
 }
 
 export function renderStepsFile(model: ProjectModel): GeneratedFile {

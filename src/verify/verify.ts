@@ -22,14 +22,14 @@ import { initGenerate } from "../generate/project.js";
 import { readManifest } from "../generate/writer.js";
 import { buildDataflow } from "../graph/dataflow.js";
 import { buildWorkflowMap } from "../graph/steps.js";
-import type { WorkflowMap } from "../graph/types.js";
+import type { DataflowGraph, WorkflowMap } from "../graph/types.js";
 import { type Kernel, type KernelRequest, startKernel } from "../kernel/index.js";
 import { readNotebookFile } from "../notebook/index.js";
 import type { Notebook } from "../notebook/types.js";
 import { analyzeNotebook, initPython } from "../python/index.js";
 import { compareFingerprints } from "./compare.js";
 import { buildRecordingPlan } from "./plan.js";
-import { STEPS_FILE, type StepsFile, stepsFileOf, type VerifyStep } from "./project.js";
+import { floatParams, STEPS_FILE, type StepsFile, stepsFileOf, type VerifyStep } from "./project.js";
 import { type CellFailure, helperCall, installHelper, type Recording, recordRun } from "./record.js";
 import { DEFAULT_TOLERANCE, type Difference, type Fingerprint, type Tolerance } from "./types.js";
 
@@ -86,8 +86,11 @@ interface ProjectContext {
   steps: VerifyStep[];
   /** Parameter values the notebook used. */
   params: Record<string, unknown>;
+  /** Parameters that are Python floats although their value is a whole number. */
+  floats: string[];
   dataDir: string;
   recordingPlan: ReturnType<typeof buildRecordingPlan>;
+  flow: DataflowGraph;
 }
 
 export async function loadProject(projectDir: string): Promise<ProjectContext> {
@@ -117,13 +120,16 @@ export async function loadProject(projectDir: string): Promise<ProjectContext> {
   await initPython();
   await initGenerate();
   const analysis = analyzeNotebook(nb);
-  const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
+  const flow = buildDataflow(analysis);
+  const map = buildWorkflowMap(nb, analysis, flow);
   const saved = readStepsFile(dir);
   let steps: VerifyStep[];
   let params: Record<string, unknown>;
+  let floats: string[] = [];
   if (saved) {
     steps = saved.steps;
     params = saved.params;
+    floats = saved.floats ?? [];
   } else {
     // Older projects: derive the steps again from the notebook, as extraction did.
     const notebookDir = dirname(notebookPath);
@@ -137,6 +143,7 @@ export async function loadProject(projectDir: string): Promise<ProjectContext> {
     });
     steps = stepsFileOf(model).steps;
     params = defaultParams(model);
+    floats = floatParams(model);
   }
   return {
     projectDir: dir,
@@ -146,9 +153,30 @@ export async function loadProject(projectDir: string): Promise<ProjectContext> {
     packageName: manifest.package,
     steps,
     params,
+    floats,
     dataDir: resolve(dir, manifest.dataDir),
     recordingPlan: buildRecordingPlan(nb, analysis, map),
+    flow,
   };
+}
+
+/**
+ * What to tell the user when the notebook reads names before the cells that define them: it only ran in the
+ * order its author ran it, so a top-to-bottom run fails (verify runs it top to bottom, in the order the
+ * pipeline runs its steps). The fix is `fledge check --fix`, which reorders the cells, then a new extract.
+ */
+export function outOfOrderNote(flow: DataflowGraph, failure: CellFailure | undefined): string | undefined {
+  const reads = flow.forwardReads.filter((r) => r.via === undefined);
+  if (reads.length === 0) return undefined;
+  const first = reads.find((r) => r.cell === failure?.cell) ?? (reads[0] as (typeof reads)[number]);
+  const definedIn = first.definedIn.map((c) => c + 1).join(", ");
+  const failed =
+    failure && failure.cell === first.cell ? `; run top to bottom it fails there (${failure.ename})` : "";
+  return (
+    `the notebook runs out of order: cell ${first.cell + 1} reads \`${first.name}\` before cell ${definedIn} defines it${failed}. ` +
+    "verify runs the notebook top to bottom, as the pipeline runs its steps. Run `fledge check --fix --in-place <notebook>` " +
+    "(it reorders the cells), then extract again"
+  );
 }
 
 function readStepsFile(dir: string): StepsFile | undefined {
@@ -329,6 +357,8 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
   if (opts.cache) opts.cache.notebook = rec;
   report.notebookMs = Date.now() - t0;
   if (rec.failure) report.notebookFailure = rec.failure;
+  const order = outOfOrderNote(ctx.flow, rec.failure);
+  if (order) report.notes.push(order);
   const random = await randomnessFindings(ctx.nb, ctx.notebookPath);
 
   const t1 = Date.now();
@@ -343,7 +373,7 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
       kernel,
       "start",
       [join(ctx.projectDir, "src"), defaults, ctx.dataDir, outputsDir],
-      {},
+      { floats: ctx.floats },
       "_fledge_pipeline",
     );
     /** Output name → the not-comparable step it came from. */
