@@ -2,7 +2,7 @@
  * How well `fledge check` predicts NameError failures, measured by running notebooks for real.
  *
  *   npm run bench:check-recall -- [folder] [--python PATH] [--cell-timeout S] [--timeout S] [--limit N]
- *                                 [--include-missing-imports] [--json FILE]
+ *                                 [--include-missing-imports] [--match REGEX] [--json FILE]
  *
  * Python: --python, else .venv-bench when it exists (`node scripts/setup-bench-python.mjs` creates it, with more of
  * the corpus's imports; bench only), else the project's .venv. A notebook is run when all its imports are
@@ -90,6 +90,8 @@ interface Candidate {
 
 interface NotebookResult {
   notebook: string;
+  /** All its imports are available in the Python used. */
+  importsAvailable: boolean;
   added: boolean;
   run: string;
   durationS: number;
@@ -155,7 +157,11 @@ async function main() {
   const available = importable(python, allRoots);
   const inDev = python === devPython ? available : importable(devPython, allRoots);
   const runnable = (c: Candidate, a: Record<string, boolean>) => c.roots.every((r) => a[r]);
-  const eligible = candidates.filter((c) => anyImports || runnable(c, available)).slice(0, limit);
+  const match = option(args, "--match");
+  const eligible = candidates
+    .filter((c) => anyImports || runnable(c, available))
+    .filter((c) => match === undefined || new RegExp(match).test(c.rel))
+    .slice(0, limit);
   const added = new Set(
     candidates.filter((c) => runnable(c, available) && !runnable(c, inDev)).map((c) => c.rel),
   );
@@ -173,8 +179,11 @@ async function main() {
 
   // 3. Run each one once, past errors, and score both readings.
   const spec = resolveKernel({ python });
+  // Tallies over the notebooks whose imports are all available, and (with --include-missing-imports) over all.
   const strict = emptyTally();
   const continued = emptyTally();
+  const strictAll = emptyTally();
+  const continuedAll = emptyTally();
   const results: NotebookResult[] = [];
   let ranToEnd = 0;
   const t0 = Date.now();
@@ -209,25 +218,35 @@ async function main() {
         outcomes.push({ cell: index, status: "not-run" });
         return;
       }
+      // `%%capture` cells answer "ok" even when their body raised; the error output still shows it.
+      const hidden = r.status === "ok" && r.error !== undefined;
       outcomes.push({
         cell: index,
-        status: r.status,
+        status: hidden ? "error" : r.status,
         error: r.error,
         errorLine: errorLineOf(r.error?.traceback, r.executionCount),
+        hidden,
       });
     });
-    const s = scoreRun(strict, strictPrefix(outcomes), definitions, predictions);
-    const cont = scoreRun(continued, outcomes, definitions, predictions);
+    const importsAvailable = runnable(c, available);
+    const s = scoreRun(strictAll, strictPrefix(outcomes), definitions, predictions);
+    const cont = scoreRun(continuedAll, outcomes, definitions, predictions);
+    if (importsAvailable) {
+      scoreRun(strict, strictPrefix(outcomes), definitions, predictions);
+      scoreRun(continued, outcomes, definitions, predictions);
+    }
     const failed = outcomes.filter((o) => o.status !== "ok" && o.status !== "not-run");
-    const first = outcomes.find((o) => o.status !== "ok");
+    const first = outcomes.find((o) => o.status !== "ok" && o.status !== "not-run");
     const how =
       run.status === "ok" && failed.length === 0
         ? "ran to the end without error"
-        : `first stop at cell ${first!.cell + 1} (${first!.error?.ename ?? first!.status}); ` +
-          `${failed.length} cells failed${run.status !== "ok" ? `, run ended: ${run.status}` : ""}`;
+        : `first failure at ${first ? `cell ${first.cell + 1} (${first.error?.ename ?? first.status})` : "none"}; ` +
+          `${failed.length} cells failed (${failed.filter((o) => o.hidden).length} hidden by %%capture)` +
+          `${run.status !== "ok" ? `, run ended: ${run.status}` : ""}`;
     if (failed.length === 0 && run.status === "ok") ranToEnd++;
     results.push({
       notebook: c.rel,
+      importsAvailable,
       added: added.has(c.rel),
       run: how,
       durationS: Math.round(run.durationMs / 100) / 10,
@@ -258,20 +277,41 @@ async function main() {
     `ran ${eligible.length} notebooks in ${((Date.now() - t0) / 1000).toFixed(0)} s with ${python}: ` +
       `${ranToEnd} without any error`,
   );
+  const withImports = results.filter((r) => r.importsAvailable).length;
+  console.log(`\n${withImports} notebooks with all imports available:`);
   figures("strict  ", strict);
   figures("continue", continued);
+  if (anyImports) {
+    console.log(`\nall ${results.length} notebooks run (missing imports are failed cells like any other):`);
+    figures("strict  ", strictAll);
+    figures("continue", continuedAll);
+  }
 
-  console.log("\nNameErrors observed (continue reading; S = also in the strict reading):");
-  console.log("| notebook | cell | name | strict | observable | predicted |");
-  console.log("|---|---|---|---|---|---|");
+  // † = some imports missing (only with --include-missing-imports); + = runnable only thanks to .venv-bench.
+  const label = (r: NotebookResult) => `${r.notebook}${r.importsAvailable ? "" : " †"}${r.added ? " +" : ""}`;
+  console.log("\nObservable NameErrors (continue reading; S = also in the strict reading):");
+  console.log("| notebook | cell | name | strict | predicted |");
+  console.log("|---|---|---|---|---|");
   for (const r of results) {
-    for (const e of r.continued.errors) {
+    for (const e of r.continued.errors.filter((x) => x.observable)) {
       const inStrict = r.strict.errors.some((x) => x.cell === e.cell && x.name === e.name);
       console.log(
-        `| ${r.notebook} | ${e.cell + 1} | \`${e.name}\` | ${inStrict ? "S" : ""} | ` +
-          `${e.observable ? "yes" : `no: ${e.reason}`} | ${e.predicted ? "yes" : "no"} |`,
+        `| ${label(r)} | ${e.cell + 1} | \`${e.name}\` | ${inStrict ? "S" : ""} | ${e.predicted ? "yes" : "no"} |`,
       );
     }
+  }
+  console.log("\nNameErrors left out (caused by an earlier failed cell), by cause:");
+  console.log("| notebook | NameErrors | caused by |");
+  console.log("|---|---|---|");
+  for (const r of results) {
+    const byCause = new Map<string, number>();
+    for (const e of r.continued.errors.filter((x) => !x.observable)) {
+      const cause = (e.reason ?? "").replace(/ (defines|has a star import).*$/, "");
+      byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+    }
+    if (byCause.size === 0) continue;
+    const causes = [...byCause].map(([c, n]) => `${c}: ${n}`).join("; ");
+    console.log(`| ${label(r)} | ${[...byCause.values()].reduce((a, b) => a + b, 0)} | ${causes} |`);
   }
   console.log("\nPredicted failures:");
   console.log("| notebook | cell:line | code | name | strict | continue | detail (continue) |");
@@ -280,14 +320,17 @@ async function main() {
     r.continued.outcomes.forEach((o, i) => {
       const p = o.prediction;
       console.log(
-        `| ${r.notebook} | ${p.cell + 1}:${p.line} | ${p.code} | \`${p.name}\` | ${r.strict.outcomes[i]!.verdict} | ` +
+        `| ${label(r)} | ${p.cell + 1}:${p.line} | ${p.code} | \`${p.name}\` | ${r.strict.outcomes[i]!.verdict} | ` +
           `${o.verdict} | ${o.detail.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 160)} |`,
       );
     });
   }
   if (jsonOut) {
     mkdirSync(dirname(resolve(jsonOut)), { recursive: true });
-    writeFileSync(jsonOut, `${JSON.stringify({ python, strict, continued, notebooks: results }, null, 2)}\n`);
+    writeFileSync(
+      jsonOut,
+      `${JSON.stringify({ python, strict, continued, strictAll, continuedAll, notebooks: results }, null, 2)}\n`,
+    );
     console.log(`\nfull results: ${jsonOut}`);
   }
 }

@@ -17,6 +17,11 @@ export interface CellOutcome {
   error?: { ename: string; evalue: string } | undefined;
   /** The line of the cell (1-based) that was executing when the cell raised, when the traceback says. */
   errorLine?: number | undefined;
+  /**
+   * The kernel answered "ok" but the cell's body raised: `%%capture` swallows the exception and only an error
+   * output shows it. Such a cell is "error" here (its names were not defined), but a strict run does not stop on it.
+   */
+  hidden?: boolean;
 }
 
 /** What fledge's static per-cell analysis says a code cell binds at module level. */
@@ -77,15 +82,19 @@ export function errorLineOf(
   return undefined;
 }
 
-/** The strict run: the cells up to and including the first that did not end "ok"; the rest did not run. */
+/**
+ * The strict run: the cells up to and including the first that did not end "ok" (a hidden error does not stop it,
+ * as the kernel said "ok"); the rest did not run.
+ */
 export function strictPrefix(run: CellOutcome[]): CellOutcome[] {
-  const stop = run.findIndex((c) => c.status !== "ok");
+  const stop = run.findIndex((c) => c.status !== "ok" && !c.hidden);
   if (stop < 0) return run;
   return run.map((c, i) => (i <= stop ? c : { cell: c.cell, status: "not-run" }));
 }
 
 function describe(c: CellOutcome): string {
-  return c.error ? c.error.ename : c.status;
+  const what = c.error ? c.error.ename : c.status;
+  return c.hidden ? `${what} hidden by %%capture` : what;
 }
 
 /**

@@ -53,6 +53,24 @@ describe("observedNameErrors", () => {
       { cell: 3, name: "model", observable: true },
     ]);
   });
+
+  it("counts a cell whose error %%capture hid as failed, though a strict run goes on past it", () => {
+    const hiddenRun: CellOutcome[] = [
+      { cell: 0, status: "ok" },
+      { cell: 1, status: "error", error: nameError("data"), hidden: true },
+      { cell: 2, status: "error", error: nameError("df") },
+    ];
+    expect(observedNameErrors(hiddenRun, defs)).toEqual([
+      { cell: 1, name: "data", observable: true },
+      {
+        cell: 2,
+        name: "df",
+        observable: false,
+        reason: "cell 2 (NameError hidden by %%capture) defines `df`",
+      },
+    ]);
+    expect(strictPrefix(hiddenRun).map((c) => c.status)).toEqual(["ok", "error", "error"]);
+  });
 });
 
 describe("predictionOutcome", () => {
