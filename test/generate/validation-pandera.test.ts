@@ -170,9 +170,9 @@ describe("data validation with pandera (churn example, corrupted copies)", () =>
     expect(v[0]!.examples).toEqual(["row 3: 'twelve'", "row 7: 'n/a months'"]);
   });
 
-  it("reports a fraction in a whole-number column (the column only: pandas converts it at once)", () => {
+  it("reports a fraction in a whole-number column with its row (pandera names only the column)", () => {
     expect(violations("fraction")).toEqual([
-      { column: "tenure_months", rule: "wrong type: expected Int64, got float64", examples: [] },
+      { column: "tenure_months", rule: "wrong type: expected Int64, got float64", examples: ["row 5: 3.5"] },
     ]);
   });
 

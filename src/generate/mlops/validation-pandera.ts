@@ -162,6 +162,13 @@ def is_row(index: Any) -> bool:
     return index is not None and not (isinstance(index, float) and math.isnan(index))
 
 
+def fractions(df: pd.DataFrame, column: str) -> dict[Any, Any]:
+    """Rows of a whole-number column holding a fraction (pandas refuses to convert the whole column to Int64
+    at once, so pandera names no row)."""
+    numbers = pd.to_numeric(df[column], errors="coerce")
+    return df.loc[numbers.notna() & (numbers % 1 != 0), column].to_dict()
+
+
 def all_null(df: pd.DataFrame, column: str) -> bool:
     """Whether a column is there and holds only nulls (pandas then reads it as float64)."""
     return column in df.columns and bool(df[column].isna().all())
@@ -186,6 +193,8 @@ def violations(err: SchemaErrors, df: pd.DataFrame, schema: pa.DataFrameSchema) 
     found: list[Violation] = []
     for column, check in sorted(cases, key=lambda key: (key[1] != "missing column", order.get(key[0], len(order)))):
         rows = cases[column, check]
+        if check == "dtype('Int64')" and not rows and column in df.columns:
+            rows = fractions(df, column)
         if check.startswith("dtype(") and column not in typed:
             continue
         if column in typed and not check.startswith("dtype(") and not rows:
