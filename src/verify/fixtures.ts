@@ -249,3 +249,23 @@ export async function fixtureFiles(fixturesDir: string): Promise<string[]> {
   }
   return out.sort();
 }
+
+/**
+ * Sample files a previous extraction left under `<project>/tests/fixtures/` that the new one does not write
+ * (paths relative to the project, / separators). After `--fixtures synthetic` they would be real rows left
+ * behind, so extract removes them.
+ */
+export async function staleFixtureFiles(projectDir: string, keep: string[]): Promise<string[]> {
+  const root = join(projectDir, "tests", "fixtures");
+  const kept = new Set(keep);
+  const out: string[] = [];
+  if (!existsSync(root)) return out;
+  for (const step of await readdir(root, { withFileTypes: true })) {
+    if (!step.isDirectory()) continue;
+    for (const f of await readdir(join(root, step.name))) {
+      const rel = `tests/fixtures/${step.name}/${f}`;
+      if (/^(in_|out_)|^manifest\.json$/.test(f) && !kept.has(rel)) out.push(rel);
+    }
+  }
+  return out.sort();
+}

@@ -330,6 +330,18 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       );
     for (const f of fixtureCopies)
       out(`  ${(v["dry-run"] ? "would create" : "created").padEnd(12)} ${f.path}`);
+    // Synthetic fixtures: samples of real rows an earlier extraction wrote must not stay behind.
+    const stale =
+      synthetic && session && !session.recording.failure
+        ? await (await import("../../verify/fixtures.js")).staleFixtureFiles(
+            outDir,
+            fixtureCopies.map((f) => f.path),
+          )
+        : [];
+    for (const f of stale)
+      out(
+        `  ${(v["dry-run"] ? "would remove" : "removed").padEnd(12)} ${f} (an earlier sample, not synthetic)`,
+      );
     for (const o of plan.obsolete)
       out(`  ${"obsolete".padEnd(12)} ${o} (no longer generated; left in place)`);
     const shown = extraction.findings.filter((f) => f.severity !== "info" || f.todo);
@@ -349,6 +361,10 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
         await mkdir(dirname(target), { recursive: true });
         await copyFile(f.source, target);
       }
+    }
+    if (stale.length > 0) {
+      const { rm } = await import("node:fs/promises");
+      for (const f of stale) await rm(resolve(outDir, ...f.split("/")), { force: true });
     }
     if (!v["no-git"] && !(await insideGitRepo(outDir))) {
       try {
