@@ -6,12 +6,43 @@ inputs are deep-copied, so a step whose result differs from the notebook's can b
 the same inputs: if the two calls disagree, the step is random (not comparable), not wrong.
 """
 
+import contextlib
 import copy
 import importlib
+import io
+import logging
 import os
 import sys
 
-_state = {"values": {}, "copies": {}, "params": {}}
+_state = {"values": {}, "copies": {}, "params": {}, "printed": {}}
+
+
+def _capture(fn, kwargs):
+    """Call ``fn`` and return its result and what it printed or logged at INFO and above (messages only).
+
+    The generated steps log what the notebook printed (``logger.info``), so both count as printed output;
+    the loggers keep their own handlers too.
+    """
+    text = io.StringIO()
+    handler = logging.StreamHandler(text)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    try:
+        with contextlib.redirect_stdout(text):
+            result = fn(**kwargs)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    return result, text.getvalue()
+
+
+def printed(index, again=False):
+    """What the step printed or logged in its first call (or in its second, ``again``)."""
+    return _state["printed"].get((index, again), "")
 
 
 def _fixtures():
@@ -40,6 +71,7 @@ def start(src_dir, params, data_dir, outputs_dir, floats=()):
     _state.update(
         values={},
         copies={},
+        printed={},
         params=dict(params),
         data_dir=data_dir,
         outputs_dir=outputs_dir,
@@ -71,7 +103,8 @@ def run_step(index, module, function, args, returns, files=()):
     fn = getattr(importlib.import_module(module), function)
     kwargs = {a["name"]: _argument(a) for a in args}
     _state["copies"][index] = copy.deepcopy(kwargs)
-    result = fn(**kwargs)
+    result, text = _capture(fn, kwargs)
+    _state["printed"][(index, False)] = text
     values = _fixtures().split_result(result, returns)
     _state["values"].update(values)
     out = {name: _record().fingerprint(v) for name, v in values.items()}
@@ -86,7 +119,9 @@ def rerun_step(index, module, function, returns, files=()):
     """Call a step again on deep copies of the inputs of its first call (the run's values are untouched)."""
     fn = getattr(importlib.import_module(module), function)
     kwargs = copy.deepcopy(_state["copies"][index])
-    values = _fixtures().split_result(fn(**kwargs), returns)
+    result, text = _capture(fn, kwargs)
+    _state["printed"][(index, True)] = text
+    values = _fixtures().split_result(result, returns)
     out = {name: _record().fingerprint(v) for name, v in values.items()}
     for label, rel in files:
         out[label] = _record().fingerprint_file(

@@ -338,3 +338,54 @@ function compareFloats(a: FloatValues, b: FloatValues, path: string, tol: Tolera
     fail(path, "values", `${w.what}: ${show(w.a)} vs ${show(w.b)}`, maxAbs);
   }
 }
+
+const PRINTED_NUMBER = /[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?/g;
+
+export interface PrintedComparison {
+  /** Lines the pipeline printed or logged that matched a line of the notebook's output. */
+  compared: number;
+  /** The first matched line whose numbers differ beyond the tolerance. */
+  difference?: Difference;
+}
+
+/**
+ * Compare what a step printed in the notebook with what it printed or logged in the pipeline, line by line:
+ * a pipeline line with numbers is matched with the first unused notebook line of the same text once its
+ * numbers are blanked out ("AUC #"), and the numbers are compared within the tolerance. Lines without a
+ * counterpart (timings of `%%time`, exploration prints, library logs) are not compared.
+ */
+export function comparePrinted(
+  notebook: string,
+  pipeline: string,
+  tol: Tolerance = DEFAULT_TOLERANCE,
+): PrintedComparison {
+  const shape = (line: string) => line.trim().replace(PRINTED_NUMBER, "#").replace(/\s+/g, " ");
+  const nbLines = notebook.split(/\r?\n/).filter((l) => /\d/.test(l));
+  const used = new Set<number>();
+  let compared = 0;
+  for (const line of pipeline.split(/\r?\n/)) {
+    const numbers = line.match(PRINTED_NUMBER);
+    if (!numbers) continue;
+    const key = shape(line);
+    const at = nbLines.findIndex((l, i) => !used.has(i) && shape(l) === key);
+    if (at < 0) continue;
+    used.add(at);
+    compared++;
+    const theirs = (nbLines[at] as string).match(PRINTED_NUMBER) ?? [];
+    for (const [i, n] of numbers.entries()) {
+      const d = floatDiff(Number(theirs[i]), Number(n), 0, tol);
+      if (!d.close) {
+        return {
+          compared,
+          difference: {
+            path: "printed",
+            kind: "values",
+            detail: `${show((nbLines[at] as string).trim())} vs ${show(line.trim())}`,
+            maxAbsDiff: d.abs,
+          },
+        };
+      }
+    }
+  }
+  return { compared };
+}

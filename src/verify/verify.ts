@@ -27,7 +27,7 @@ import { type Kernel, type KernelRequest, startKernel } from "../kernel/index.js
 import { readNotebookFile } from "../notebook/index.js";
 import type { Notebook } from "../notebook/types.js";
 import { analyzeNotebook, initPython } from "../python/index.js";
-import { compareFingerprints } from "./compare.js";
+import { compareFingerprints, comparePrinted } from "./compare.js";
 import { buildRecordingPlan } from "./plan.js";
 import { floatParams, STEPS_FILE, type StepsFile, stepsFileOf, type VerifyStep } from "./project.js";
 import { type CellFailure, helperCall, installHelper, type Recording, recordRun } from "./record.js";
@@ -411,7 +411,10 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
         Object.assign(verdict, { status: "failed", why: report.pipelineFailure.error });
         continue;
       }
+      const printed = await helperCall<string>(kernel, "printed", [i], {}, "_fledge_pipeline");
       await judgeStep(verdict, step, got, nbStep?.outputs, {
+        printed,
+        nbPrinted: nbStep?.printed ?? "",
         kernel,
         index: i,
         ctx,
@@ -435,6 +438,9 @@ export async function verifyProject(opts: VerifyOptions): Promise<VerifyReport> 
 }
 
 interface JudgeContext {
+  /** What the step printed or logged in the pipeline, and what its cells printed in the notebook. */
+  printed: string;
+  nbPrinted: string;
   kernel: Kernel;
   index: number;
   ctx: ProjectContext;
@@ -473,6 +479,13 @@ async function judgeStep(
     if (c.notCompared) notCompared.push(...c.notCompared);
     if (!c.equal && !first && c.firstDifference) first = { name, ...c.firstDifference };
   }
+  // What the step printed (metrics it does not return): matched lines compared number by number.
+  const printed = comparePrinted(j.nbPrinted, j.printed, j.tol);
+  if (printed.compared > 0) {
+    verdict.outputs.push("printed");
+    compared++;
+    if (!first && printed.difference) first = { name: "printed", ...printed.difference };
+  }
   if (notCompared.length) verdict.notCompared = notCompared;
   const upstream = step.args.map((a) => j.tainted.get(a.name)).find((s) => s !== undefined);
   if (first) {
@@ -482,7 +495,11 @@ async function judgeStep(
       [j.index, `${j.ctx.packageName}.steps.${step.module}`, step.name, j.returns, j.files],
       j.timeoutMs,
     );
-    if (anyDifference(got, again, j.tol)) {
+    const printedAgain =
+      first.name === "printed"
+        ? await helperCall<string>(j.kernel, "printed", [j.index, true], {}, "_fledge_pipeline")
+        : j.printed;
+    if (anyDifference(got, again, j.tol) || printedAgain !== j.printed) {
       const finding = step.cells.map((c) => j.random.get(c)).find((f) => f !== undefined);
       verdict.status = "not-comparable";
       verdict.difference = first;

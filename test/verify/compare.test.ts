@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { compareFingerprints, floatDiff } from "../../src/verify/compare.js";
+import { compareFingerprints, comparePrinted, floatDiff } from "../../src/verify/compare.js";
 import { parseReply } from "../../src/verify/helper.js";
 import type { Fingerprint, FloatValues } from "../../src/verify/types.js";
 import { callExpression, runHelper } from "./py.js";
@@ -196,5 +196,26 @@ describe("numbers of different Python types", () => {
     expect(
       compareFingerprints({ type: "bool", kind: "scalar", value: true }, int(1)).firstDifference?.kind,
     ).toBe("type");
+  });
+});
+
+describe("comparePrinted", () => {
+  const notebook = "CPU times: user 12 ms, sys: 3 ms\nbaseline AUC 0.5\nAUC 0.8123456789\n3 regions\n";
+
+  it("compares the numbers of the lines both sides printed, within the tolerance", () => {
+    const same = comparePrinted(notebook, "baseline AUC 0.5\nAUC 0.81234567890001\n");
+    expect(same).toEqual({ compared: 2 });
+  });
+
+  it("reports the first matched line whose numbers differ", () => {
+    const r = comparePrinted(notebook, "AUC 0.8123456789\n4 regions\n");
+    expect(r.compared).toBe(2);
+    expect(r.difference?.path).toBe("printed");
+    expect(r.difference?.detail).toBe('"3 regions" vs "4 regions"');
+  });
+
+  it("leaves lines without a counterpart (timings, library logs) uncompared", () => {
+    expect(comparePrinted(notebook, "fitted in 0.25 s\nCPU-free line\n")).toEqual({ compared: 0 });
+    expect(comparePrinted("", "AUC 0.8")).toEqual({ compared: 0 });
   });
 });
