@@ -42,7 +42,8 @@ function dtypeOf(c: ColumnProfile): { dtype: string; coerce: boolean; note?: str
 function columnEntry(c: ColumnProfile, rows: number): string[] {
   const { dtype, coerce, note } = dtypeOf(c);
   const checks: string[] = [];
-  if (c.nulls > 0) checks.push("not_all_null()");
+  // Not all null, unless it was so already (an empty column of the notebook's data stays allowed).
+  if (c.nulls > 0 && c.nulls < rows) checks.push("not_all_null()");
   if ((c.kind === "int" || c.kind === "float") && c.min !== undefined && c.max !== undefined)
     checks.push(`pa.Check.in_range(${num(c.min, c.kind)}, ${num(c.max, c.kind)})`);
   if (c.kind === "string" && c.allowed) checks.push(`pa.Check.isin(${pyLiteral(c.allowed)})`);
