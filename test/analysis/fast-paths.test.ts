@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { countWords } from "../../src/analysis/rules/quality.js";
-import { matchesAtCallSites } from "../../src/analysis/rules/repro.js";
+import { callSiteMatcher } from "../../src/analysis/rules/repro.js";
 import { findSecrets } from "../../src/analysis/rules/secrets.js";
 import { scanPython } from "../../src/analysis/source.js";
 
@@ -66,7 +66,7 @@ describe("countWords", () => {
   });
 });
 
-describe("matchesAtCallSites", () => {
+describe("callSiteMatcher", () => {
   it("finds the same matches as scanning the whole code", () => {
     fc.assert(
       fc.property(
@@ -81,7 +81,7 @@ describe("matchesAtCallSites", () => {
               `${bare.length > 0 ? `|(${bare.join("|")})` : ""})\\s*\\(`,
             "g",
           );
-          const fast = matchesAtCallSites(re, text, new Set([...qualified, ...bare]));
+          const fast = callSiteMatcher(re, new Set([...qualified, ...bare]))(text);
           const slow = [...text.matchAll(re)];
           expect(fast.map((m) => [m.index, m[0], m[1], m[2]])).toEqual(
             slow.map((m) => [m.index, m[0], m[1], m[2]]),
@@ -94,11 +94,10 @@ describe("matchesAtCallSites", () => {
 
   it("finds qualified and bare calls, with spaces before the parenthesis", () => {
     const re = /(?<![\w.])(?:(?:sk)(?:\.\w+)*\.(KMeans)|(tts))\s*\(/g;
-    const found = matchesAtCallSites(
+    const found = callSiteMatcher(
       re,
-      "m = sk.cluster.KMeans (3)\nx.tts(1); tts(2); ftts(3)",
       new Set(["KMeans", "tts"]),
-    );
+    )("m = sk.cluster.KMeans (3)\nx.tts(1); tts(2); ftts(3)");
     expect(found.map((m) => m[0])).toEqual(["sk.cluster.KMeans (", "tts("]);
   });
 });

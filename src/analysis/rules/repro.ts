@@ -142,45 +142,28 @@ function findSeeds(ctx: CheckContext, a: Aliases): { cell: number; offset: numbe
   return out;
 }
 
-const WHITESPACE = /\s/;
-
-/** Whether a UTF-16 code unit is regex `\s` (the ASCII ones without a regex call). */
-function isSpace(ch: number): boolean {
-  return (
-    ch === 0x20 || (ch >= 0x09 && ch <= 0x0d) || (ch >= 0x80 && WHITESPACE.test(String.fromCharCode(ch)))
-  );
-}
-
-/** Whether a UTF-16 code unit is a regex `\w` character. */
-function isWordChar(ch: number): boolean {
-  return (
-    (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x30 && ch <= 0x39) || ch === 0x5f
-  );
-}
+/** A dotted chain of words that is called: `sklearn.ensemble.NAME (` (the chain, without the parenthesis). */
+const CALLED_CHAIN = /(?<![\w.])[\w.]+(?=\s*\()/g;
 
 /**
- * The matches of `re` — a pattern that starts after a non-word, non-dot character (`(?<![\w.])`), runs over a
- * dotted chain of ASCII words and ends with `NAME\s*\(` for a NAME in `names` — found without scanning the
- * whole code: for each call `NAME (` the chain ending in NAME can only match from its start, where `re` is tried
- * once (sticky). The same matches, in the same order, as `code.matchAll(re)`.
+ * A finder of the matches of `re` — a pattern that starts after a non-word, non-dot character (`(?<![\w.])`), runs
+ * over a dotted chain of ASCII words and ends with `NAME\s*\(` for a NAME in `names` — that does not try `re` at
+ * every position of the code: such a match can only start where a called chain ending in NAME starts, and `re` is
+ * tried there once (sticky). The same matches, in the same order, as `code.matchAll(re)`. Built once per notebook.
  */
-export function matchesAtCallSites(re: RegExp, code: string, names: ReadonlySet<string>): RegExpExecArray[] {
+export function callSiteMatcher(re: RegExp, names: ReadonlySet<string>): (code: string) => RegExpExecArray[] {
   const sticky = new RegExp(re.source, "y");
-  const lengths = new Set([...names].map((n) => n.length));
-  const out: RegExpExecArray[] = [];
-  for (let p = code.indexOf("("); p !== -1; p = code.indexOf("(", p + 1)) {
-    let end = p;
-    while (end > 0 && isSpace(code.charCodeAt(end - 1))) end--;
-    let start = end;
-    while (start > 0 && isWordChar(code.charCodeAt(start - 1))) start--;
-    if (!lengths.has(end - start) || !names.has(code.slice(start, end))) continue;
-    while (start > 0 && (isWordChar(code.charCodeAt(start - 1)) || code.charCodeAt(start - 1) === 0x2e))
-      start--;
-    sticky.lastIndex = start;
-    const m = sticky.exec(code);
-    if (m) out.push(m);
-  }
-  return out;
+  return (code) => {
+    const out: RegExpExecArray[] = [];
+    for (const chain of code.matchAll(CALLED_CHAIN)) {
+      const text = chain[0];
+      if (!names.has(text.slice(text.lastIndexOf(".") + 1))) continue;
+      sticky.lastIndex = chain.index;
+      const m = sticky.exec(code);
+      if (m) out.push(m);
+    }
+    return out;
+  };
 }
 
 export function checkRandomness(ctx: CheckContext): void {
@@ -225,18 +208,19 @@ export function checkRandomness(ctx: CheckContext): void {
 
   const skWordList = [...a.sklearnNames, ...skQualified];
   const skWords = new RegExp(skWordList.map(esc).join("|"));
-  // scikit-learn calls are looked for only where the code calls one of the names (see matchesAtCallSites), which
+  // scikit-learn calls are looked for only where the code calls one of the names (see callSiteMatcher), which
   // finds the same matches as scanning the whole cell when every name and module alias is an ASCII word.
-  const skWordSet = new Set(skWordList);
-  const skByCallSites = [...a.sklearnNames, ...a.sklearnModules].every((n) => /^\w+$/.test(n));
+  const skAtCallSites =
+    skCall && [...a.sklearnNames, ...a.sklearnModules].every((n) => /^\w+$/.test(n))
+      ? callSiteMatcher(skCall, new Set(skWordList))
+      : undefined;
   const randomWords = new RegExp(["random", ...npFrom, ...stdFrom].map(esc).join("|"));
   for (const c of ctx.code) {
     const code = c.scanned.code;
     // Cheap pre-checks: most cells draw no random numbers at all.
     if (!code.includes("(")) continue;
     const mayRandom = randomWords.test(code);
-    const skMatches =
-      skCall === null ? [] : skByCallSites ? matchesAtCallSites(skCall, code, skWordSet) : undefined;
+    const skMatches = skCall === null ? [] : skAtCallSites ? skAtCallSites(code) : undefined;
     const maySk = skMatches === undefined ? skWords.test(code) : skMatches.length > 0;
     const mayGenerator = code.includes("default_rng") || code.includes("RandomState");
     if (!mayRandom && !maySk && !mayGenerator) continue;
