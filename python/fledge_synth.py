@@ -77,6 +77,15 @@ def synthesize(value, n, seed=0, name="value", notes=None):
             )
         out = pd.DataFrame(data, index=index)
         out.columns = value.columns
+        for i in range(value.shape[1]):
+            # pandas may infer another dtype (str for an object column of strings): put the real one back.
+            if str(out.dtypes.iloc[i]) != str(value.dtypes.iloc[i]):
+                try:
+                    out.isetitem(i, out.iloc[:, i].astype(value.dtypes.iloc[i]))
+                except (TypeError, ValueError):
+                    notes.append(
+                        f"{name}[{value.columns[i]!r}]: dtype {out.dtypes.iloc[i]} instead of {value.dtypes.iloc[i]}"
+                    )
         return out
     if pd is not None and isinstance(value, pd.Series):
         index = _synth_index(value.index, n, seed, notes, name)
@@ -124,7 +133,8 @@ def _synth_index(index, n, seed, notes, name):
         values = _datetimes(index.to_series(index=None), n, rng, unique=True)
         if index.is_monotonic_increasing:
             values = np.sort(values)
-        return pd.DatetimeIndex(values, name=index.name).astype(index.dtype)
+        local = _localize(values, getattr(index.dtype, "tz", None))
+        return pd.DatetimeIndex(local, name=index.name).astype(index.dtype)
     if len(index) and pd.api.types.is_integer_dtype(index.dtype):
         lo, hi = int(index.min()), int(index.max())
         hi = max(hi, lo + n - 1)
@@ -203,12 +213,14 @@ def _synth_column(col, n, rng, notes, label):
         made = _datetimes(non_null, n, rng)
         if col.is_monotonic_increasing:
             made = np.sort(made)
-        out = pd.Series(made).astype(dtype)
+        out = pd.Series(_localize(made, getattr(dtype, "tz", None))).astype(dtype)
         out[missing] = pd.NaT
         return out.array
     if pd.api.types.is_timedelta64_dtype(dtype):
         ns = non_null.to_numpy(dtype="timedelta64[ns]").astype("int64")
-        made = _numbers(ns.astype(float), n, rng, integer=True).astype("int64")
+        step = _resolution(ns)
+        made = _numbers((ns // step).astype(float), n, rng, integer=True)
+        made = made.astype("int64") * step
         out = pd.Series(made.astype("timedelta64[ns]")).astype(dtype)
         out[missing] = pd.NaT
         return out.array
@@ -292,36 +304,41 @@ RESOLUTIONS = ("D", "h", "min", "s")
 
 
 def _datetimes(non_null, n, rng, unique=False):
-    """datetime64 values within the observed range, at the coarsest resolution every observed value has."""
+    """datetime64 values within the observed range, at the coarsest resolution every observed value has.
+
+    Time-zone-aware values are generated in UTC and returned naive (``_localize`` puts the zone back).
+    """
     pd, np = _pd(), _np()
     series = pd.Series(non_null).dropna()
     if series.empty:
         return np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[ns]")
-    tz = getattr(series.dt, "tz", None)
-    if tz is not None:
+    if getattr(series.dt, "tz", None) is not None:
         series = series.dt.tz_convert("UTC").dt.tz_localize(None)
     ns = series.to_numpy(dtype="datetime64[ns]").astype("int64")
     lo, hi = int(ns.min()), int(ns.max())
-    step = 1
-    for res in RESOLUTIONS:
-        unit = int(pd.Timedelta(1, res).value)
-        if np.all(ns % unit == 0):
-            step = unit
-            break
+    step = _resolution(ns)
     slots = (hi - lo) // step + 1
     if unique and slots >= n:
         picked = rng.choice(slots, size=n, replace=False)
     else:
         picked = rng.integers(0, slots, size=n)
-    made = (lo + picked * step).astype("datetime64[ns]")
-    if tz is not None:
-        made = (
-            pd.DatetimeIndex(made)
-            .tz_localize("UTC")
-            .tz_convert(tz)
-            .to_numpy(dtype=object)
-        )
-    return made
+    return (lo + picked * step).astype("datetime64[ns]")
+
+
+def _resolution(ns):
+    """The coarsest of day, hour, minute, second that divides every observed value (nanoseconds), else 1."""
+    pd, np = _pd(), _np()
+    for res in RESOLUTIONS:
+        unit = int(pd.Timedelta(1, res).value)
+        if np.all(ns % unit == 0):
+            return unit
+    return 1
+
+
+def _localize(made, tz):
+    """Naive UTC datetimes (as ``_datetimes`` returns them) in the column's time zone, if it has one."""
+    index = _pd().DatetimeIndex(made)
+    return index if tz is None else index.tz_localize("UTC").tz_convert(tz)
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -336,22 +353,11 @@ def _objects(values, n, rng, notes, label):
             v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
         ]
         if len(numbers) == len(values):
-            made = _numbers(
-                np.array(numbers, dtype=float),
-                n,
-                rng,
-                integer=all(isinstance(v, int) for v in numbers),
-            )
-            return [
-                int(v)
-                if float(v).is_integer() and all(isinstance(x, int) for x in numbers)
-                else float(v)
-                for v in made
-            ]
-        if strings:
-            notes.append(
-                f"{label}: mixed values ({', '.join(sorted({type(v).__name__ for v in values}))}) written as placeholder text"
-            )
+            ints = all(isinstance(v, int) for v in numbers)
+            made = _numbers(np.array(numbers, dtype=float), n, rng, integer=ints)
+            return [int(v) if ints else float(v) for v in made]
+        kinds = ", ".join(sorted({type(v).__name__ for v in values}))
+        notes.append(f"{label}: values of type {kinds} generated from their text (str)")
         strings = [str(v) for v in values]
     strings = [s for s in strings if not _is_secret(s)]
     if not strings:

@@ -116,4 +116,37 @@ info = dict(shape=list(a.shape), dtype=str(a.dtype), col1=sorted(set(a[:, 1].tol
       params: [true, true],
     });
   }, 60_000);
+
+  it("keeps unusual dtypes (unsigned, float32, nullable, string, time zones, timedeltas, mixed objects)", () => {
+    const info = run(`
+m = 100
+e = pd.DataFrame({
+  "u8": np.arange(m).astype("uint8"),
+  "f32": np.linspace(0, 1, m).astype("float32"),
+  "I64": pd.array([None if i % 10 == 0 else i for i in range(m)], dtype="Int64"),
+  "B": pd.array([None if i % 7 == 0 else i % 2 == 0 for i in range(m)], dtype="boolean"),
+  "S": pd.array([None if i % 9 == 0 else f"name {i}" for i in range(m)], dtype="string"),
+  "tz": pd.date_range("2024-01-01", periods=m, freq="h", tz="Europe/Paris"),
+  "td": pd.to_timedelta(np.arange(m) * 7, unit="s"),
+  "cat": pd.Categorical([None if i % 5 == 0 else "abc"[i % 3] for i in range(m)]),
+  "mixed": [i if i % 2 else f"x{i}" for i in range(m)],
+})
+notes = []
+s = synth.synthesize(e, 30, seed=0, name="e", notes=notes)
+empty = synth.synthesize(e.iloc[:0], 0, seed=0, name="empty")
+info = dict(
+  same=[c for c in e.columns if str(s[c].dtype) != str(e[c].dtype)],
+  tz=bool(s.tz.between(e.tz.min(), e.tz.max()).all()),
+  td=bool((s.td.dt.total_seconds() % 1 == 0).all()),
+  missing=[int(s[c].isna().sum()) > 0 for c in ["I64", "B", "S", "cat"]],
+  empty=[list(empty.shape), [c for c in e.columns if str(empty[c].dtype) != str(e[c].dtype)]],
+  notes=notes,
+)`);
+    expect(info.same).toEqual([]);
+    expect(info.tz).toBe(true);
+    expect(info.td).toBe(true);
+    expect(info.missing).toEqual([true, true, true, true]);
+    expect(info.empty).toEqual([[0, 9], []]);
+    expect(info.notes).toEqual(["e['mixed']: values of type int, str generated from their text (str)"]);
+  }, 60_000);
 });
