@@ -3,7 +3,18 @@
  * flushed, then renamed over the target), so an interrupted write leaves the original file untouched.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import {
+  chmodSync,
+  closeSync,
+  fsync,
+  openSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FledgeError } from "../errors.js";
 
@@ -95,35 +106,42 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.fledge-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
-  let mode: number | undefined;
+  // The quick steps are synchronous system calls (cheaper than a round trip through the thread pool); only the
+  // flush to disk, which waits on the device, runs in the pool, so several writes can flush at once.
+  let st: Stats | undefined;
   try {
-    const st = await stat(path);
-    if (st.isDirectory()) {
-      throw new FledgeError("E_INPUT", "is a directory; cannot write a file there", {
-        location: { file: path },
-      });
-    }
-    mode = st.mode & 0o7777;
+    st = statSync(path, { throwIfNoEntry: false });
   } catch (err) {
-    if (err instanceof FledgeError) throw err;
-    if (errno(err) !== "ENOENT") throw writeError(err, path);
+    throw writeError(err, path);
   }
+  if (st?.isDirectory()) {
+    throw new FledgeError("E_INPUT", "is a directory; cannot write a file there", {
+      location: { file: path },
+    });
+  }
+  const mode = st === undefined ? undefined : st.mode & 0o7777;
   let created = false;
   try {
-    const handle = await open(temp, "wx", mode ?? 0o666);
+    const fd = openSync(temp, "wx", mode ?? 0o666);
     created = true;
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      writeFileSync(fd, data);
+      await new Promise<void>((done, fail) => fsync(fd, (err) => (err ? fail(err) : done())));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    if (mode !== undefined) await chmod(temp, mode);
+    if (mode !== undefined) chmodSync(temp, mode);
     await hooks.beforeRename?.(temp);
     await renameWithRetry(temp, path);
     created = false;
   } catch (err) {
-    if (created) await unlink(temp).catch(() => undefined);
+    if (created) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+    }
     if (err instanceof FledgeError) throw err;
     throw writeError(err, path);
   }
@@ -133,7 +151,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   // On Windows a rename over a file another program has open can fail briefly (EPERM/EBUSY/EACCES).
   for (let attempt = 0; ; attempt++) {
     try {
-      await rename(from, to);
+      renameSync(from, to);
       return;
     } catch (err) {
       const code = errno(err);

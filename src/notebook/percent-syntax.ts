@@ -11,54 +11,65 @@
  * - lines inside Python string literals are never touched (a small quote tracker decides which lines are).
  */
 
+/** Is the line a comment (its first non-blank character is `#`)? */
+function isCommentLine(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c === 35) return true;
+  if (c > 32 && c < 127) return false; // not whitespace: the line starts with it
+  return line.trimStart().startsWith("#");
+}
+
 /** Tracks whether the next line starts inside a Python string literal. */
 export class QuoteTracker {
-  private triple: string | null = null;
-  private single: string | null = null;
+  /** The quote character (its code) of the open triple-quoted string, or 0. */
+  private triple = 0;
+  /** The quote character (its code) of the open one-quote string, or 0. */
+  private single = 0;
 
   quoted(): boolean {
-    return this.triple !== null || this.single !== null;
+    return this.triple !== 0 || this.single !== 0;
   }
 
   read(line: string): void {
-    if (this.triple === null && this.single === null) {
+    if (this.triple === 0 && this.single === 0) {
       // Fast path: nothing opens a string on a line without quotes.
       if (line.indexOf('"') < 0 && line.indexOf("'") < 0) return;
-      if (line.trimStart().startsWith("#")) return;
+      if (isCommentLine(line)) return;
     }
     const n = line.length;
     let i = 0;
     while (i < n) {
-      const ch = line[i]!;
-      if (this.triple !== null) {
-        if (ch === "\\") {
+      const c = line.charCodeAt(i);
+      if (this.triple !== 0) {
+        if (c === 92 /* \ */) {
           i += 2;
           continue;
         }
-        if (ch === this.triple && line.startsWith(this.triple.repeat(3), i)) {
-          this.triple = null;
+        const q = this.triple;
+        if (c === q && line.charCodeAt(i + 1) === q && line.charCodeAt(i + 2) === q) {
+          this.triple = 0;
           i += 3;
           continue;
         }
         i++;
         continue;
       }
-      if (this.single !== null) {
-        if (ch === "\\") {
+      if (this.single !== 0) {
+        if (c === 92) {
           i += 2;
           continue;
         }
-        if (ch === this.single) this.single = null;
+        if (c === this.single) this.single = 0;
         i++;
         continue;
       }
-      if (ch === "#") break;
-      if (ch === '"' || ch === "'") {
-        if (line.startsWith(ch.repeat(3), i)) {
-          this.triple = ch;
+      if (c === 35 /* # */) break;
+      if (c === 34 || c === 39 /* " ' */) {
+        if (line.charCodeAt(i + 1) === c && line.charCodeAt(i + 2) === c) {
+          this.triple = c;
           i += 3;
         } else {
-          this.single = ch;
+          this.single = c;
           i++;
         }
         continue;
@@ -66,7 +77,7 @@ export class QuoteTracker {
       i++;
     }
     // A one-quote string cannot span lines unless the line ends with a backslash continuation.
-    if (this.single !== null && !line.endsWith("\\")) this.single = null;
+    if (this.single !== 0 && !line.endsWith("\\")) this.single = 0;
   }
 }
 
@@ -74,6 +85,9 @@ export class QuoteTracker {
 const MARKER_RE = /^#\s*(?:%%%*\s.*|(?:%%|<codecell>|In\[[0-9 ]*\]:?)\s*)$/;
 
 export function isMarkerLine(line: string): boolean {
+  // Most lines start with a printable character other than `#`: no marker (trimStart only removes whitespace).
+  const c = line.charCodeAt(0);
+  if (c > 32 && c < 127 && c !== 35) return false;
   return MARKER_RE.test(line.trimStart());
 }
 
@@ -113,11 +127,21 @@ export function isMarkerLike(line: string): boolean {
 
 const SHELL_COMMANDS = /^(?:cat|cd|cp|mv|rm|rmdir|mkdir|copy|ddir|echo|ls|ldir|ren)(?:$|\s$|\s[^=,])/;
 
+/** Characters without which a line can only be magic as an automagic shell command (`ls`, `cd dir`). */
+const MAGIC_CHARS = /[%!?]/;
+/** First letters of the automagic shell commands (`SHELL_COMMANDS`): c, d, e, l, m, r. */
+const SHELL_FIRST = new Set([99, 100, 101, 108, 109, 114]);
+
 /**
  * An IPython line (possibly already commented out any number of times): `%magic`, `%%cell_magic`, `!cmd`,
  * `?obj`, `obj?`, `x = !cmd`, `x = %magic`, and the automagic shell commands (`ls`, `cd dir`) at column 0.
  */
 export function isMagicLike(line: string): boolean {
+  if (!MAGIC_CHARS.test(line)) {
+    // Only SHELL_COMMANDS can match, and only at column 0: after a `#` (commented) or on its first letter.
+    const c = line.charCodeAt(0);
+    if (c !== 35 && !SHELL_FIRST.has(c)) return false;
+  }
   const body = line.trimStart();
   const core = body.charCodeAt(0) === 35 /* # */ ? stripCommentLevels(body) : body;
   const first = core.trimStart()[0];
@@ -267,6 +291,8 @@ export function separatorCount(lines: string[], extraEmpty = 0): number {
 }
 
 const DEF_RE = /^(?:def |async |class )/;
+const SKIP_AFTER_RE = /^[# )]/;
+const SKIP_BEFORE_RE = /^[#@ )]/;
 
 function endsWithDefOrClass(lines: string[]): boolean {
   const tracker = new QuoteTracker();
@@ -281,7 +307,7 @@ function endsWithDefOrClass(lines: string[]): boolean {
       if (i < unquoted.length - 1 && !unquoted[i + 1]!.trim()) return false;
       continue;
     }
-    if (/^[# )]/.test(line)) continue;
+    if (SKIP_AFTER_RE.test(line)) continue;
     return DEF_RE.test(line);
   }
   return false;
@@ -299,7 +325,7 @@ function startsWithDefOrClass(lines: string[]): boolean {
       continue;
     }
     if (DEF_RE.test(line)) return true;
-    if (/^[#@ )]/.test(line)) continue;
+    if (SKIP_BEFORE_RE.test(line)) continue;
     return false;
   }
   return false;

@@ -281,4 +281,30 @@ describe("fledge sync", () => {
     expect(r.out).toBe("");
     expect(read(a, "other.py")).toBe(read(a, "nb.py"));
   });
+
+  it("many pairs: reported in the order given, a pair given twice syncs once, an error stops after the pairs before it", async () => {
+    // Writes of several pairs overlap (the flush to disk of one runs while the next is converted): the report,
+    // a repeated pair and the first error must come out as if the pairs were synced one by one.
+    const a = setup();
+    const names = ["b", "c", "d", "e", "f"];
+    for (const n of names) writeFileSync(join(a, `${n}.ipynb`), read(a, "nb.ipynb"));
+    writeFileSync(join(a, "bad.ipynb"), '{"cells": [');
+    const args = ["nb.ipynb", "b.ipynb", "c.ipynb", "nb.py", "d.ipynb", "e.ipynb", "bad.ipynb", "f.ipynb"];
+    const r = await sync(a, ...args);
+    expect(r.code).toBe(2);
+    const reported = [...r.out.matchAll(/^(\S+\.py) ⇄ \S+: (.*)$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+    expect(reported).toEqual([
+      "nb.py: nb.py does not exist: written from nb.ipynb",
+      "b.py: b.py does not exist: written from b.ipynb",
+      "c.py: c.py does not exist: written from c.ipynb",
+      "nb.py: already in sync",
+      "d.py: d.py does not exist: written from d.ipynb",
+      "e.py: e.py does not exist: written from e.ipynb",
+    ]);
+    expect(r.err).toMatch(/bad\.ipynb/);
+    expect(hasNoStackTrace(r.run)).toBe(true);
+    for (const n of ["b", "c", "d", "e"]) expect(read(a, `${n}.py`)).toBe(read(a, "nb.py"));
+    expect(() => statSync(join(a, "f.py"))).toThrow();
+    expect(() => statSync(join(a, "bad.py"))).toThrow();
+  });
 });

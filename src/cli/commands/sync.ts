@@ -40,7 +40,8 @@ function pairOf(arg: string): PairPaths {
 
 function mtimeOf(path: string): number | undefined {
   try {
-    const st = statSync(path);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st === undefined) return undefined;
     if (st.isDirectory())
       throw fileError(Object.assign(new Error("is a directory"), { code: "EISDIR" }), path);
     return st.mtimeMs;
@@ -155,11 +156,14 @@ function plannedWrites(
   return writes;
 }
 
-async function syncOne(
-  arg: string,
-  args: ParsedArgs,
-  ctx: CliContext,
-): Promise<{ conflict?: string; lines: string[] }> {
+interface PairResult {
+  conflict?: string;
+  lines: string[];
+  /** The pair's files, written one after the other (settled before `lines` are printed). */
+  written?: Promise<void>;
+}
+
+async function syncOne(arg: string, args: ParsedArgs, ctx: CliContext): Promise<PairResult> {
   const paths = pairOf(arg);
   const abs: PairPaths = { ipynb: resolve(ctx.cwd, paths.ipynb), py: resolve(ctx.cwd, paths.py) };
   const nbTime = mtimeOf(abs.ipynb);
@@ -237,13 +241,18 @@ async function syncOne(
   for (const c of decision.changes) lines.push(`  ${c}`);
   for (const w of writes) {
     if (dry) lines.push(`  would write ${w.what} (${Buffer.byteLength(w.text)} bytes)`);
-    else {
-      await writeFileAtomic(w.path, w.text);
-      lines.push(`  wrote ${w.what}`);
-    }
+    else lines.push(`  wrote ${w.what}`);
   }
-  return { lines };
+  if (dry || writes.length === 0) return { lines };
+  const written = (async () => {
+    for (const w of writes) await writeFileAtomic(w.path, w.text);
+  })();
+  written.catch(() => undefined); // awaited by the caller, in order
+  return { lines, written };
 }
+
+/** Pairs whose files may be flushing to disk while the next pairs are read and converted. */
+const IN_FLIGHT = 4;
 
 export const command: Command = {
   name: "sync",
@@ -276,14 +285,43 @@ export const command: Command = {
     }
     const quiet = args.values.quiet === true;
     const conflicts: string[] = [];
-    for (const arg of args.positionals) {
-      const result = await syncOne(arg, args, ctx);
+    // Each pair is reported once its files are on disk, in the order given; a pair whose files are still
+    // being written is waited for before the same files are read again (`fledge sync a.ipynb a.py`). The first
+    // error in that order is the one reported, and no pair is started after it.
+    const pending: { result: PairResult; files: string[] }[] = [];
+    let failure: { error: unknown } | undefined;
+    const settle = async (): Promise<void> => {
+      const { result } = pending.shift()!;
+      try {
+        await result.written;
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
       for (const line of result.lines) {
         if (line.startsWith("warning:")) ctx.stderr.write(`fledge: ${line}\n`);
         else if (!quiet) ctx.stdout.write(`${line}\n`);
       }
       if (result.conflict) conflicts.push(result.conflict);
+    };
+    for (const arg of args.positionals) {
+      try {
+        const pair = pairOf(arg);
+        const files = [resolve(ctx.cwd, pair.ipynb), resolve(ctx.cwd, pair.py)];
+        if (pending.some((p) => p.files.some((f) => files.includes(f)))) {
+          while (pending.length > 0) await settle();
+        }
+        if (pending.length >= IN_FLIGHT) await settle();
+        if (failure) break;
+        pending.push({ result: await syncOne(arg, args, ctx), files });
+      } catch (error) {
+        while (pending.length > 0) await settle();
+        failure ??= { error };
+        break;
+      }
     }
+    while (pending.length > 0) await settle();
+    if (failure) throw failure.error;
     if (conflicts.length === 0) return 0;
     const hint =
       "Nothing was written for these files. Look at both, then re-run with --prefer py (keep the .py's inputs) " +
