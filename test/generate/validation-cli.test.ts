@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { ROOT, venvPython } from "../helpers/env.js";
+import { sh } from "./project-run.js";
 
 const roots: string[] = [];
 afterAll(() => {
@@ -26,9 +27,9 @@ function workspace(): string {
   return dir;
 }
 
-async function extract(validation: string | undefined) {
+async function extract(validation: string | undefined, kernel: string[] = ["--no-kernel"]) {
   const dir = workspace();
-  const args = ["extract", "churn/churn.ipynb", "-o", "proj", "--no-kernel", "--no-git"];
+  const args = ["extract", "churn/churn.ipynb", "-o", "proj", ...kernel, "--no-git"];
   args.push("--python", venvPython());
   if (validation) args.push("--validation", validation);
   const r = await runCli(args, { cwd: dir });
@@ -49,6 +50,15 @@ describe("fledge extract --validation", () => {
     expect(read("pyproject.toml")).toContain('"pandera>=0.24",');
     expect(read("src/churn/__main__.py")).toContain("validate_inputs(params)");
   }, 120_000);
+
+  it("pandera: pinned to the notebook environment's version when its kernel reads it", async () => {
+    const { r, read } = await extract("pandera", ["--no-record"]);
+    expect(r.code, r.output).toBe(0);
+    const version = sh(venvPython(), ["-c", "import pandera; print(pandera.__version__)"], ROOT).output;
+    const pinned = `pandera==${version.trim().split("\n").pop()}`;
+    expect(read("pyproject.toml")).toContain(`"${pinned}",`);
+    expect(read("Dockerfile")).toContain(`RUN pip install --no-cache-dir "${pinned}"`);
+  }, 180_000);
 
   it("plain (the default): pandas checks, no pandera", async () => {
     const { r, read } = await extract(undefined);

@@ -234,7 +234,11 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       const { profiles, problems } = await mlops.profileDataFiles(py, files);
       for (const p of problems) err(`fledge: warning: no data validation for ${p}`);
       if (profiles.length > 0) {
-        extractOptions.mlops = { ...extractOptions.mlops, validation: { profiles, library: validation } };
+        const panderaVersion = installed?.find((d) => d.name.toLowerCase() === "pandera")?.version;
+        extractOptions.mlops = {
+          ...extractOptions.mlops,
+          validation: { profiles, library: validation, ...(panderaVersion ? { panderaVersion } : {}) },
+        };
         extraction = gen.extractProject(loaded.notebook, extractOptions, analysed);
       }
     }

@@ -23,7 +23,12 @@ export interface MlopsOptions {
    * Checks of the input data (validation.py), from each data file's profile: plain pandas (the default) or
    * pandera schemas (pandera becomes a dependency of the project).
    */
-  validation?: { profiles: DataProfile[]; library?: "plain" | "pandera" };
+  validation?: {
+    profiles: DataProfile[];
+    library?: "plain" | "pandera";
+    /** pandera's version where the notebook runs, when installed there: pinned like the other dependencies. */
+    panderaVersion?: string;
+  };
   /** A FastAPI app (serve.py) when a predict step reads rows from a CSV file (needs validation profiles). */
   serving?: boolean;
 }
@@ -89,6 +94,12 @@ function pandera(model: ProjectModel, options: MlopsOptions | undefined): boolea
   return options?.validation?.library === "pandera" && validationProfiles(model, options).length > 0;
 }
 
+/** pandera's requirement line: pinned to the notebook environment's version, else a lower bound. */
+function panderaRequirement(options: MlopsOptions | undefined): string {
+  const version = options?.validation?.panderaVersion;
+  return version ? `pandera==${version}` : PANDERA_REQUIREMENT;
+}
+
 /** The data files validation.py can check: the data parameters the steps read, with their paths. */
 export function inputDataFiles(model: ProjectModel): { param: string; file: string }[] {
   const inputs = factsOf(model).dataParams;
@@ -135,7 +146,9 @@ export function mlopsPyproject(
   rendered: string,
   options: MlopsOptions | undefined,
 ): string {
-  const pyproject = pandera(model, options) ? addDependencies(rendered, [PANDERA_REQUIREMENT]) : rendered;
+  const pyproject = pandera(model, options)
+    ? addDependencies(rendered, [panderaRequirement(options)])
+    : rendered;
   const extras: string[] = [];
   if (tracking(model, options)) extras.push(`tracking = ["${MLFLOW_REQUIREMENT}"]`);
   if (serving(model, options)) extras.push(`serve = [${SERVE_REQUIREMENTS.map((r) => `"${r}"`).join(", ")}]`);
@@ -161,7 +174,9 @@ export function mlopsDockerfile(
   rendered: string,
   options: MlopsOptions | undefined,
 ): string {
-  const dockerfile = pandera(model, options) ? panderaInDockerfile(model, rendered) : rendered;
+  const dockerfile = pandera(model, options)
+    ? panderaInDockerfile(model, rendered, panderaRequirement(options))
+    : rendered;
   if (!serving(model, options)) return dockerfile;
   const anchor = ["\nUSER ", "\nENTRYPOINT "].find((a) => dockerfile.includes(a));
   if (!anchor) return dockerfile;
@@ -173,12 +188,12 @@ export function mlopsDockerfile(
 }
 
 /** Dockerfile: pandera, which the dependency layer (the lock or the import-derived list) does not hold. */
-function panderaInDockerfile(model: ProjectModel, dockerfile: string): string {
+function panderaInDockerfile(model: ProjectModel, dockerfile: string, requirement: string): string {
   if (model.lock?.some((l) => /^pandera==/i.test(l))) return dockerfile;
   const anchor = "\nCOPY pyproject.toml ";
   if (!dockerfile.includes(anchor)) return dockerfile;
   return dockerfile.replace(
     anchor,
-    `\n# Data validation (src/${model.packageName}/validation.py) uses pandera.\nRUN pip install --no-cache-dir "${PANDERA_REQUIREMENT}"\n${anchor}`,
+    `\n# Data validation (src/${model.packageName}/validation.py) uses pandera.\nRUN pip install --no-cache-dir "${requirement}"\n${anchor}`,
   );
 }
