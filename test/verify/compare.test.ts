@@ -24,6 +24,10 @@ m1 = LogisticRegression(C=1.0).fit(X, y)
 m2 = LogisticRegression(C=1.0).fit(X, y)
 m3 = LogisticRegression(C=0.5).fit(X, y)
 m4 = LogisticRegression(C=1.0).fit(X[:30], y[:30])
+from sklearn.neighbors import KNeighborsClassifier
+F = pd.DataFrame(X[:, :2], columns=["width", "length"])
+k1 = KNeighborsClassifier().fit(F[["width", "length"]], y)
+k2 = KNeighborsClassifier().fit(F[["length", "width"]], y)
 arr = np.linspace(0, 1, 1000); arr2 = arr.copy(); arr2[500] += 1e-3
 f1, f2, f3 = 0.8523, 0.8523 + 1e-12, 0.86
 fn = print
@@ -45,6 +49,8 @@ const NAMES = [
   "m2",
   "m3",
   "m4",
+  "k1",
+  "k2",
   "arr",
   "arr2",
   "f1",
@@ -90,6 +96,10 @@ describe("compareFingerprints on real values", () => {
     expect(cmp("base", "relabelled").firstDifference).toMatchObject({ path: 'base["age"]', kind: "values" });
     expect(cmp("m1", "m3").firstDifference).toMatchObject({ path: "m1.C", kind: "params" });
     expect(cmp("m1", "m4").firstDifference?.path).toMatch(/^m1\.(coef_|intercept_|n_iter_)/);
+    // Fitted on swapped columns: same predictions (distances do not depend on column order), different model.
+    expect(cmp("k1", "k2").firstDifference).toMatchObject({ path: "k1.feature_names_in_", kind: "values" });
+    const names = (fp.k1 as Fingerprint & { kind: "estimator" }).fitted.feature_names_in_;
+    expect(names).toMatchObject({ kind: "ndarray", data: { exact: true, values: ["width", "length"] } });
     expect(cmp("base", "m1").firstDifference?.kind).toBe("type");
   });
 

@@ -91,6 +91,17 @@ describe("recorded tests on the example notebook", () => {
     const pipeline = readFileSync(join(out, "tests", "test_pipeline.py"), "utf8");
     expect(pipeline).toMatch(/assert results\["accuracy"\] == pytest\.approx\(0\.\d+, rel=1e-7\)/);
     expect(pipeline).toMatch(/assert float\(results\["df"\]\["\w+"\]\.mean\(\)\) == pytest\.approx\(/);
+    // The file the notebook wrote is checked against the one the pipeline writes.
+    expect(pipeline).toContain(
+      'written_predictions_path = pd.read_csv(tmp_path / params["predictions_path"])',
+    );
+    expect(pipeline).toContain(
+      'assert list(written_predictions_path.columns) == ["customer_id", "churn_probability"]',
+    );
+    // Fitted models: what fit learnt and what they predict on the sample.
+    const train = readFileSync(join(out, "tests", "test_train_model.py"), "utf8");
+    expect(train).toContain("assert_fitted_equal(result_model, expected_model)");
+    expect(pipeline).toMatch(/assert list\(results\["scaler"\]\.feature_names_in_\) == \[\s*"tenure_months"/);
   });
 
   it("passes pytest on the generated project, and the project is ruff-clean", () => {
@@ -113,6 +124,21 @@ describe("recorded tests on the example notebook", () => {
       const r = pytest("tests/test_clean_data.py");
       expect(r.status).toBe(1);
       expect(r.stdout).toContain("test_clean_data_on_recorded_sample");
+    } finally {
+      writeFileSync(path, original);
+    }
+  }, 300_000);
+
+  it("fails the pipeline test when the step writing predictions.csv swaps its columns", () => {
+    const path = join(out, "src", "churn", "steps", "predict_customers.py");
+    const original = readFileSync(path, "utf8");
+    const columns = 'new[["customer_id", "churn_probability"]]';
+    expect(original).toContain(columns);
+    try {
+      writeFileSync(path, original.replace(columns, 'new[["churn_probability", "customer_id"]]'));
+      const r = pytest("tests/test_pipeline.py");
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain("test_pipeline_reproduces_the_notebook");
     } finally {
       writeFileSync(path, original);
     }
