@@ -256,6 +256,31 @@ print(json.dumps({"found": sorted(found), "checked": checked}))
   }, 300_000);
 });
 
+describe.skipIf(!hasVenv)("recorded tests on synthetic rows still catch a changed step", () => {
+  it("fails test_clean_data when the churn label is mapped the other way", () => {
+    const path = join(project, "src", "churn_classification", "steps", "clean_data.py");
+    const original = readFileSync(path, "utf8");
+    expect(original).toContain('== "yes"');
+    try {
+      writeFileSync(path, original.replace('== "yes"', '== "no"'));
+      const r = spawnSync(
+        PYTHON,
+        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_clean_data.py"],
+        {
+          cwd: project,
+          env: { ...process.env, PYTHONPATH: join(project, "src") },
+          encoding: "utf8",
+          timeout: 300_000,
+        },
+      );
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toContain("FAILED tests/test_clean_data.py::test_clean_data_on_recorded_sample");
+    } finally {
+      writeFileSync(path, original);
+    }
+  }, 300_000);
+});
+
 describe.skipIf(!hasVenv)("a step that cannot run on synthetic rows", () => {
   it("is named with the error in the output, the README and its test file; the project's tests pass", () => {
     expect(joined.code, joined.err + joined.out).toBe(0);
