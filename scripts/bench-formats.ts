@@ -23,7 +23,7 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -150,7 +150,14 @@ function main(): void {
   };
 
   type Run = { wall: number; cpu: number };
-  const times = { fledge: [] as Run[], back: [] as Run[], jupytext: [] as Run[], floor: [] as Run[] };
+  const times = {
+    fledge: [] as Run[],
+    back: [] as Run[],
+    jupytext: [] as Run[],
+    floor: [] as Run[],
+    startup: [] as Run[],
+  };
+  const loadBefore = loadavg();
   // The floor: a Node process that only reads and JSON.parses the same files (no conversion at all).
   const floorScript =
     "import{readFileSync as r}from'node:fs';for(const f of process.argv.slice(1))JSON.parse(r(f,'utf8'));";
@@ -159,6 +166,7 @@ function main(): void {
       const d = fresh("fledge");
       times.fledge.push(timed(node, [fledge, "sync", "--quiet", ...names], d));
       times.floor.push(timed(node, ["--input-type=module", "-e", floorScript, ...names], d));
+      times.startup.push(timed(node, [fledge, "--version"], d));
       for (const n of names) rmSync(join(d, n));
       times.back.push(
         timed(node, [fledge, "sync", "--quiet", ...names.map((n) => n.replace(/\.ipynb$/, ".py"))], d),
@@ -218,6 +226,13 @@ function main(): void {
       (haveJupytext
         ? `; Jupytext / floor: ${(med(times.jupytext, "cpu") / med(times.floor, "cpu")).toFixed(1)}× CPU`
         : ""),
+  );
+  lines.push(
+    `  startup  node bin/fledge.js --version ${cell(times.startup)}   (process start and the CLI's own modules)`,
+  );
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(" ");
+  lines.push(
+    `  load average (1, 5, 15 min) before: ${load(loadBefore)}; after: ${load(loadavg())} (on ${availableParallelism()} cores)`,
   );
   const list = (rs: Run[]) => rs.map((r) => r.wall.toFixed(0)).join(", ");
   lines.push(

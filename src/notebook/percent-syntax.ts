@@ -274,6 +274,9 @@ export function decodeCommentedLines(lines: string[], fences: boolean): string[]
 const BLANK_RE = /^\s*$/;
 
 export function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const c = line.charCodeAt(0);
+  if (c > 32 && c < 127) return false; // printable ASCII: not whitespace
   return BLANK_RE.test(line);
 }
 
@@ -303,8 +306,8 @@ function endsWithDefOrClass(lines: string[]): boolean {
   }
   for (let i = unquoted.length - 1; i >= 0; i--) {
     const line = unquoted[i]!;
-    if (!line.trim()) {
-      if (i < unquoted.length - 1 && !unquoted[i + 1]!.trim()) return false;
+    if (isBlank(line)) {
+      if (i < unquoted.length - 1 && isBlank(unquoted[i + 1]!)) return false;
       continue;
     }
     if (SKIP_AFTER_RE.test(line)) continue;
@@ -320,8 +323,8 @@ function startsWithDefOrClass(lines: string[]): boolean {
     const quoted = tracker.quoted();
     tracker.read(line);
     if (quoted) continue;
-    if (!line.trim()) {
-      if (i > 0 && !lines[i - 1]!.trim()) return false;
+    if (isBlank(line)) {
+      if (i > 0 && isBlank(lines[i - 1]!)) return false;
       continue;
     }
     if (DEF_RE.test(line)) return true;

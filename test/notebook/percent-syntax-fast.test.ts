@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isMagicLike, isMarkerLine, QuoteTracker } from "../../src/notebook/percent-syntax.js";
+import { isBlank, isMagicLike, isMarkerLine, QuoteTracker } from "../../src/notebook/percent-syntax.js";
 import { corpusDir } from "../helpers/env.js";
 
 // ---- The reference definitions (as they were before the fast paths) ----
@@ -126,11 +126,13 @@ function corpusCodeLines(): string[] {
 }
 
 describe("percent-syntax fast paths", () => {
-  it("isMarkerLine and isMagicLike agree with their definitions on random lines", () => {
+  it("isMarkerLine, isMagicLike and isBlank agree with their definitions on random lines", () => {
     fc.assert(
       fc.property(line, (l) => {
         expect(isMarkerLine(l)).toBe(refIsMarkerLine(l));
         expect(isMagicLike(l)).toBe(refIsMagicLike(l));
+        expect(isBlank(l)).toBe(/^\s*$/.test(l));
+        expect(isBlank(l)).toBe(!l.trim());
       }),
       { numRuns: 5000 },
     );
@@ -151,6 +153,7 @@ describe("percent-syntax fast paths", () => {
     let magics = 0;
     for (const l of lines) {
       expect(isMarkerLine(l), l).toBe(refIsMarkerLine(l));
+      expect(isBlank(l), l).toBe(!l.trim());
       const m = isMagicLike(l);
       expect(m, l).toBe(refIsMagicLike(l));
       if (m) magics++;
