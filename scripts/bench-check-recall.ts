@@ -187,6 +187,13 @@ async function main() {
   const results: NotebookResult[] = [];
   let ranToEnd = 0;
   const t0 = Date.now();
+  /** Written after every notebook too, so an interrupted run still leaves its results. */
+  const save = () => {
+    if (!jsonOut) return;
+    mkdirSync(dirname(resolve(jsonOut)), { recursive: true });
+    const data = { python, strict, continued, strictAll, continuedAll, notebooks: results };
+    writeFileSync(jsonOut, `${JSON.stringify(data, null, 2)}\n`);
+  };
   for (const [k, c] of eligible.entries()) {
     const { findings, context } = runChecks(c.nb, { environment: loadEnvironment(c.file) });
     const predictions: Prediction[] = predictedFailures(findings).map((f) => ({
@@ -253,6 +260,7 @@ async function main() {
       strict: s,
       continued: cont,
     });
+    save();
     console.log(
       `  [${k + 1}/${eligible.length}] ${c.rel}: ${how}; ${predictions.length} predicted; ` +
         `${cont.errors.length} NameErrors (${cont.errors.filter((e) => e.observable).length} observable)`,
@@ -326,11 +334,7 @@ async function main() {
     });
   }
   if (jsonOut) {
-    mkdirSync(dirname(resolve(jsonOut)), { recursive: true });
-    writeFileSync(
-      jsonOut,
-      `${JSON.stringify({ python, strict, continued, strictAll, continuedAll, notebooks: results }, null, 2)}\n`,
-    );
+    save();
     console.log(`\nfull results: ${jsonOut}`);
   }
 }
