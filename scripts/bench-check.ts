@@ -275,7 +275,7 @@ async function main() {
   const out: string[] = [
     `fledge check benchmark: ${checked} notebooks (${summary.skipped} skipped: unreadable or not Python), ${summary.findings} findings; ` +
       `${processes} fresh processes, ${summary.code}; per notebook the median over the processes`,
-    `load average before ${summary.loadAverage.before.join(" ")}, after ${summary.loadAverage.after.join(" ")} (2 cores: wall time is inflated under load; main-thread CPU is not)`,
+    `load average before ${summary.loadAverage.before.join(" ")}, after ${summary.loadAverage.after.join(" ")} (2 cores: under load wall time is inflated most; CPU times too, less)`,
     `grammar load (initPython, once per process): wall ${summary.initMs.wall.toFixed(1)} ms, main-thread CPU ${summary.initMs.thread.toFixed(1)} ms`,
   ];
   for (const [which, title] of [
