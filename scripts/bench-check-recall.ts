@@ -2,7 +2,7 @@
  * How well `fledge check` predicts NameError failures, measured by running notebooks for real.
  *
  *   npm run bench:check-recall -- [folder] [--python PATH] [--cell-timeout S] [--timeout S] [--limit N]
- *                                 [--include-missing-imports] [--match REGEX] [--json FILE]
+ *                                 [--include-missing-imports] [--match REGEX] [--skip N] [--json FILE]
  *
  * Python: --python, else .venv-bench when it exists (`node scripts/setup-bench-python.mjs` creates it, with more of
  * the corpus's imports; bench only), else the project's .venv. A notebook is run when all its imports are
@@ -158,10 +158,11 @@ async function main() {
   const inDev = python === devPython ? available : importable(devPython, allRoots);
   const runnable = (c: Candidate, a: Record<string, boolean>) => c.roots.every((r) => a[r]);
   const match = option(args, "--match");
+  const skip = Number(option(args, "--skip") ?? 0);
   const eligible = candidates
     .filter((c) => anyImports || runnable(c, available))
     .filter((c) => match === undefined || new RegExp(match).test(c.rel))
-    .slice(0, limit);
+    .slice(skip, skip + limit);
   const added = new Set(
     candidates.filter((c) => runnable(c, available) && !runnable(c, inDev)).map((c) => c.rel),
   );
