@@ -45,3 +45,8 @@ export function firstMarkdown(nb: Notebook): { title?: string; text: string } {
   const h = md.source.match(/^#\s+(.+)$/m);
   return { ...(h ? { title: h[1]!.trim() } : {}), text: cleanMarkdown(md.source, h?.[1]) };
 }
+
+/** The source of a notebook cell ("" when the index is out of range). */
+export function notebookSource(nb: Notebook, cell: number): string {
+  return nb.cells[cell]?.source ?? "";
+}
