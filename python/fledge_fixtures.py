@@ -452,9 +452,24 @@ def split_result(result, output_names):
     )
 
 
-def call_step(folder, module, function, params, output_names, src_dir=None):
+def _read_table(path):
+    """A table file a step wrote, read as ``fingerprint_file`` reads it (None when it is not a table)."""
+    pd = _pd()
+    lower = path.lower()
+    if pd is None or not os.path.exists(path):
+        return None
+    if lower.endswith((".csv", ".tsv")):
+        return pd.read_csv(path, sep="\t" if lower.endswith(".tsv") else ",")
+    if lower.endswith(".parquet"):
+        return pd.read_parquet(path)
+    return None
+
+
+def call_step(folder, module, function, params, output_names, src_dir=None, written=()):
     """Call a generated step on its recorded inputs (twice, to detect randomness); save the outputs.
 
+    ``written`` lists ``[name, path]`` of the files the step writes: tables among them are saved too
+    (``written/<name>`` in the manifest) so the test can compare what the step writes.
     Returns the manifest's outputs, whether two calls agreed, and the fingerprints of the outputs.
     """
     if src_dir and src_dir not in sys.path:
@@ -477,9 +492,15 @@ def call_step(folder, module, function, params, output_names, src_dir=None):
             f"no recorded value for parameter(s) {', '.join(unbound)} of {function}"
         )
     first = split_result(fn(**copy.deepcopy(kwargs)), output_names)
+    tables = {name: _read_table(path) for name, path in written}
     second = split_result(fn(**copy.deepcopy(kwargs)), output_names)
+    tables_again = {name: _read_table(path) for name, path in written}
     fp1 = {n: _record().fingerprint(v) for n, v in first.items()}
     fp2 = {n: _record().fingerprint(v) for n, v in second.items()}
+    for name, table in tables.items():
+        if table is not None:
+            fp1["written/" + name] = _record().fingerprint(table)
+            fp2["written/" + name] = _record().fingerprint(tables_again[name])
     outputs = {}
     for name, value in first.items():
         found = []
@@ -488,6 +509,16 @@ def call_step(folder, module, function, params, output_names, src_dir=None):
         if found:
             outputs[name]["redacted"] = found
     manifest["outputs"] = outputs
+    saved = {}
+    for name, table in tables.items():
+        if table is not None:
+            found = []
+            saved[name] = write_value(
+                redact(table, name, found), folder, "written_" + name
+            )
+            if found:
+                saved[name]["redacted"] = found
+    manifest["written"] = saved
     manifest["arguments"] = sorted(kwargs)
     manifest["deterministic"] = json.dumps(fp1, sort_keys=True) == json.dumps(
         fp2, sort_keys=True
@@ -495,6 +526,7 @@ def call_step(folder, module, function, params, output_names, src_dir=None):
     _write_manifest(folder, manifest)
     return {
         "outputs": outputs,
+        "written": saved,
         "deterministic": manifest["deterministic"],
         "fingerprints": fp1,
         "arguments": sorted(kwargs),

@@ -35,6 +35,7 @@ import type { Fingerprint } from "./types.js";
 
 interface CallStepReply {
   outputs: Record<string, { file: string; format: string; type: string }>;
+  written?: Record<string, { file: string; format: string; type: string }>;
   deterministic: boolean;
   fingerprints: Record<string, Fingerprint>;
   arguments: string[];
@@ -48,7 +49,8 @@ function skipReason(step: StepModel, fixturesDir: string): string | undefined {
   if (!step.args.some((a) => a.source.kind === "input")) return "it takes no value from an earlier step";
   if (!existsSync(join(fixturesDir, step.name, "manifest.json")))
     return "no sample of its inputs was recorded";
-  if (step.returns.length === 0) return "it returns nothing";
+  const writes = step.args.some((a) => a.source.kind === "param" && a.source.role === "output");
+  if (step.returns.length === 0 && !writes) return "it returns nothing and writes no file";
   return undefined;
 }
 
@@ -110,7 +112,13 @@ export async function recordStepFixtures(
             params,
             step.returns.map((r) => r.name),
           ],
-          { src_dir: join(stage, "src") },
+          {
+            src_dir: join(stage, "src"),
+            // The files it writes: tables among them become expected values too.
+            written: step.args
+              .filter((a) => a.source.kind === "param" && a.source.role === "output" && a.name in params)
+              .map((a) => [a.name, params[a.name]]),
+          },
           "_fledge_fixtures",
         );
         out.push({

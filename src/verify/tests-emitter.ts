@@ -29,6 +29,8 @@ export interface StepFixture {
   /** What the synthetic rows could not follow (python/fledge_synth.py notes). */
   schemaNotes?: string[];
   outputs: Record<string, { file: string; format: string; type: string }>;
+  /** Tables the step wrote on the sample, by argument name (their fingerprints: `written/<name>`). */
+  written?: Record<string, { file: string; format: string; type: string }>;
   fingerprints: Record<string, Fingerprint>;
   arguments: string[];
   redacted: string[];
@@ -274,12 +276,29 @@ export function renderRecordedStepTest(step: StepModel, model: ProjectModel, fx:
     lines.push("", `    ${expected} = recorded(${py(step.name)}, ${py(`outputs/${r}`)})`);
     for (const a of assertions(fp, actual, expected, exact, imports)) lines.push(`    ${a}`);
   }
-  for (const w of step.writes) {
-    const param = step.args.find(
-      (a) => a.source.kind === "param" && a.source.role === "output" && a.name === w,
+  // The files it writes (its output-path arguments): a table is compared with what it wrote when recorded.
+  for (const param of step.args) {
+    if (param.source.kind !== "param" || param.source.role !== "output") continue;
+    if (!fx.arguments.includes(param.name)) continue;
+    const w = param.name;
+    const path = `tmp_path / DEFAULT_PARAMS[${py(param.source.param)}]`;
+    const key = param.source.param;
+    const value = model.params.find((p) => p.name === key)?.value;
+    const reader = typeof value === "string" ? tableReader(value) : undefined;
+    const fp = fx.fingerprints[`written/${w}`];
+    if (!reader || !fx.written?.[w] || !fp) {
+      lines.push(`    assert (${path}).exists()`);
+      continue;
+    }
+    imports.add("import pandas as pd");
+    const name = `written_${w.replace(/\W/g, "_")}`;
+    lines.push(
+      "",
+      `    # What it wrote to ${py(String(value))}, read back as fledge read it when recording.`,
+      `    ${name} = ${reader(path)}`,
+      `    expected_${name} = recorded(${py(step.name)}, ${py(`written/${w}`)})`,
     );
-    if (param && param.source.kind === "param")
-      lines.push(`    assert (tmp_path / DEFAULT_PARAMS[${py(param.source.param)}]).exists()`);
+    for (const a of assertions(fp, name, `expected_${name}`, exact, imports)) lines.push(`    ${a}`);
   }
   return { imports: [...imports].sort(), lines };
 }
