@@ -189,6 +189,14 @@ describe("stale outputs", () => {
   });
 });
 
+describe("unseeded randomness through module aliases", () => {
+  it("finds draws through an alias imported in another cell; a seed through the alias silences them", () => {
+    expect(codes(nb(["import numpy.random as npr", "x = npr.rand(3)"]), ["FL201"])).toEqual(["FL201@1:1:5"]);
+    expect(codes(nb(["import random as rnd", "k = rnd.randint(0, 9)"]), ["FL201"])).toEqual(["FL201@1:1:5"]);
+    expect(codes(nb(["import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)"]), ["FL201"])).toEqual([]);
+  });
+});
+
 describe("registry", () => {
   it("has unique codes and names, each documented with an example", () => {
     expect(new Set(RULES.map((r) => r.code)).size).toBe(RULES.length);

@@ -214,7 +214,10 @@ export function checkRandomness(ctx: CheckContext): void {
     skCall && [...a.sklearnNames, ...a.sklearnModules].every((n) => /^\w+$/.test(n))
       ? callSiteMatcher(skCall, new Set(skWordList))
       : undefined;
-  const randomWords = new RegExp(["random", ...npFrom, ...stdFrom].map(esc).join("|"));
+  // Module aliases too: `import numpy.random as npr` then `npr.rand(3)` has no "random" in the calling cell.
+  const randomWords = new RegExp(
+    ["random", ...npFrom, ...stdFrom, ...a.numpyRandom, ...a.stdRandom].map(esc).join("|"),
+  );
   for (const c of ctx.code) {
     const code = c.scanned.code;
     // Cheap pre-checks: most cells draw no random numbers at all.
