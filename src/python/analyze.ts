@@ -306,7 +306,7 @@ function cellModifications(
     };
     modifies.push(mod);
     stmtModifies[e.stmt]?.add(e.name);
-    const target = aliases[e.name];
+    const target = Object.hasOwn(aliases, e.name) ? aliases[e.name] : undefined;
     if (target && target !== e.name) {
       modifies.push({
         ...mod,

@@ -54,7 +54,7 @@ export function analyzeNotebook(nb: Notebook): NotebookAnalysis {
     const extra: Modification[] = [];
     for (const m of c.modifies) {
       const target = aliases.get(m.name);
-      if (!target || m.via || c.aliases[m.name] !== undefined) continue;
+      if (!target || m.via || Object.hasOwn(c.aliases, m.name)) continue;
       if (c.modifies.some((o) => o.name === target && o.via === m.name)) continue;
       extra.push({
         ...m,

@@ -96,6 +96,12 @@ describe("imports, deletes, aliases, opaque cells", () => {
     expect(cell("%run helpers.py").opaque).toBe(true);
     expect(cell("exec(code)").opaque).toBe(true);
   });
+
+  it("does not take a name like `constructor` for an alias (no inherited object keys)", () => {
+    const a = cell("constructor = []\nconstructor.append(1)\ntoString = {}\ntoString.update(a=1)");
+    expect(a.modifies.map((m) => m.name).sort()).toEqual(["constructor", "toString"]);
+    expect(a.modifies.every((m) => m.via === undefined)).toBe(true);
+  });
 });
 
 describe("statements", () => {
