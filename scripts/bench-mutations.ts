@@ -1,5 +1,5 @@
 /**
- * npm run bench:mutations -- [--python PATH] [--only NAME] [--json]
+ * npm run bench:mutations -- [--python PATH] [--only NAME] [--json] [--no-fresh-venv] [--baseline-only]
  *
  * Mutation testing of the proof. For each fixture notebook (test/fixtures/notebooks/extract/*, the verify
  * fixture sales.ipynb and the bundled example), copied to a scratch folder: `fledge extract --record`, a
@@ -11,7 +11,8 @@
  * Every mutant that verify or the tests miss goes to an equivalence oracle (scripts/mutation_oracle.py): if the
  * mutated step returns, writes and prints exactly what the original does on the notebook's data, the mutant is
  * reported as equivalent, with the evidence, and left out of both shares. An out-of-order notebook is fixed with
- * `fledge check --fix` before extraction (the path the extract finding tells the user to take).
+ * `fledge check --fix` before extraction (the path the extract finding tells the user to take). The baseline
+ * project's generated tests also run in a fresh virtualenv made from its own pyproject.toml (--no-fresh-venv skips).
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +26,7 @@ import { initGenerate } from "../src/generate/project.js";
 import { initPython } from "../src/python/index.js";
 import type { Recording } from "../src/verify/record.js";
 import { type VerifyReport, verifyProject } from "../src/verify/verify.js";
+import { freshVenv, sh } from "../test/generate/project-run.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const arg = (name: string) => {
@@ -34,6 +36,8 @@ const arg = (name: string) => {
 const python = resolve(arg("--python") ?? join(ROOT, ".venv", "bin", "python"));
 const only = arg("--only");
 const asJson = process.argv.includes("--json");
+const freshVenvs = !process.argv.includes("--no-fresh-venv");
+const baselineOnly = process.argv.includes("--baseline-only");
 
 function fixtures(): string[] {
   const out: string[] = [];
@@ -303,6 +307,33 @@ async function main_(): Promise<void> {
             `${base.notebookFailure ? ` (notebook failed in cell ${base.notebookFailure.cell + 1})` : ""}; pytest: ${baseTests.summary}`,
         );
       }
+      // The issue's baseline claim: verify finds every step equal, and the generated tests pass in a fresh
+      // virtualenv made from the project's own pyproject.toml (not the .venv fledge develops with).
+      const equal = base.steps.filter((s) => s.status === "equal").length;
+      let fresh = "skipped (--no-fresh-venv)";
+      if (freshVenvs) {
+        const venv = freshVenv(scratch, project);
+        if (venv.install.status !== 0)
+          fresh = `install failed: ${venv.install.output.trim().split("\n").pop()}`;
+        else {
+          const r = sh(venv.python, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], project, venv.env);
+          fresh = `${r.status === 0 ? "passed" : "FAILED"} (${r.output.trim().split("\n").pop()?.trim()})`;
+          if (r.status !== 0) problems.push(`${name}: generated tests fail in a fresh virtualenv`);
+        }
+      }
+      notes.push(
+        `${name}: baseline verify ${equal}/${base.steps.length} steps equal` +
+          `${
+            base.steps.length > equal
+              ? ` (${base.steps
+                  .filter((s) => s.status !== "equal")
+                  .map((s) => `${s.step} ${s.status}`)
+                  .join(", ")})`
+              : ""
+          }` +
+          `; generated tests in a fresh virtualenv: ${fresh}`,
+      );
+      if (baselineOnly) continue;
       const notComparable = base.steps.filter((s) => s.status === "not-comparable").map((s) => s.step);
       for (const m of mutationsFor(project, manifest.package, steps)) {
         const original = readFileSync(m.file, "utf8");
