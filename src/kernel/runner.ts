@@ -140,6 +140,7 @@ export async function runNotebook(input: Notebook, opts: RunOptions = {}): Promi
         timeoutMs: Number.isFinite(cellLimit) ? cellLimit : undefined,
         signal: opts.signal,
       });
+      raisedInside(r);
       cell.outputs = r.outputs;
       cell.execution_count = r.executionCount;
       result.cells.push({ cell: index, result: r });
@@ -162,4 +163,21 @@ export async function runNotebook(input: Notebook, opts: RunOptions = {}): Promi
     result.durationMs = Date.now() - started;
   }
   return result;
+}
+
+/**
+ * A cell whose code raised inside a cell magic that runs it (`%%capture`) gets an "ok" reply from the kernel,
+ * with the exception only among its outputs. The user's code failed all the same: the result says so, with the
+ * exception taken from that output.
+ */
+function raisedInside(r: ExecuteResult): void {
+  if (r.status !== "ok") return;
+  const raised = r.outputs.find((o) => o.output_type === "error");
+  if (!raised) return;
+  r.status = "error";
+  r.error = {
+    ename: String(raised.ename ?? "Error"),
+    evalue: String(raised.evalue ?? ""),
+    traceback: Array.isArray(raised.traceback) ? raised.traceback.map(String) : [],
+  };
 }

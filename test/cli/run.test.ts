@@ -103,6 +103,14 @@ describe("fledge run", () => {
     expect(executed.cells[2].execution_count).toBe(null);
   }, 60_000);
 
+  it("a cell whose code raised inside %%capture is a failure too (the kernel answers ok)", async () => {
+    const nb = writeNotebook(["%%capture\nx = 1\nraise ValueError('hidden')", "y = 2"]);
+    const { c, err } = ctx();
+    expect(await main(["run", nb], c)).toBe(3);
+    expect(err()).toMatch(/cell 1 raised ValueError: hidden/);
+    expect(read(nb.replace(/\.ipynb$/, ".executed.ipynb")).cells[1].execution_count).toBe(null);
+  }, 60_000);
+
   it("--allow-errors runs every cell and exits 0; --json summarises the run", async () => {
     const nb = writeNotebook(["1/0", "print('after')"]);
     const { c, err, out } = ctx();
