@@ -57,6 +57,12 @@ export async function extractFixture(
   let nb = (await readNotebookFile(notebookPath)).notebook;
   if (options.transform) nb = options.transform(nb);
   const extraction = extractProject(nb, { notebookPath, outDir: project, stubs: options.stubs ?? false });
+  await writeExtraction(extraction, project, nbDir);
+  return { root, notebookPath, project, extraction };
+}
+
+/** Write an extraction to `project` as `fledge extract` does (files, data copies, .fledge/manifest.json). */
+export async function writeExtraction(extraction: Extraction, project: string, nbDir: string): Promise<void> {
   const plan = await planWrites(
     project,
     extraction.files,
@@ -71,7 +77,6 @@ export async function extractFixture(
     { notebookDir: nbDir },
   );
   await applyWrites(plan, nbDir);
-  return { root, notebookPath, project, extraction };
 }
 
 export interface Run {

@@ -8,10 +8,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Extraction } from "../../src/generate/index.js";
-import { applyWrites, extractProject, initExtract, planWrites } from "../../src/generate/index.js";
+import { extractProject, initExtract } from "../../src/generate/index.js";
 import type { MlopsOptions } from "../../src/generate/mlops/index.js";
 import { readNotebookFile } from "../../src/notebook/index.js";
-import { sh } from "../generate/project-run.js";
+import { sh, writeExtraction } from "../generate/project-run.js";
 import { ROOT } from "../helpers/env.js";
 
 export interface ExtractedExample {
@@ -33,20 +33,7 @@ export async function extractChurn(mlops: MlopsOptions): Promise<ExtractedExampl
   const project = join(root, "proj");
   const nb = (await readNotebookFile(notebookPath)).notebook;
   const extraction = extractProject(nb, { notebookPath, outDir: project, mlops });
-  const plan = await planWrites(
-    project,
-    extraction.files,
-    extraction.copies,
-    {
-      fledgeVersion: "test",
-      package: extraction.model.packageName,
-      notebook: extraction.model.notebookRelPath,
-      dataDir: extraction.model.dataDir,
-      outputsDir: extraction.model.outputsDir,
-    },
-    { notebookDir: nbDir },
-  );
-  await applyWrites(plan, nbDir);
+  await writeExtraction(extraction, project, nbDir);
   const id = ["-c", "user.name=t", "-c", "user.email=t@localhost"];
   for (const args of [
     ["init", "-q"],
