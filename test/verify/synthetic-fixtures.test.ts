@@ -16,10 +16,8 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliContext } from "../../src/cli/command.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/env.js";
 
 const VENV = process.env.FLEDGE_VENV ?? join(ROOT, ".venv");
@@ -78,19 +76,8 @@ function writeJoinNotebook(): string {
 }
 
 async function fledge(...argv: string[]): Promise<typeof result> {
-  let out = "";
-  let err = "";
-  const ctx: CliContext = {
-    cwd: scratch,
-    env: process.env,
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    stdin: new PassThrough(),
-    color: false,
-    signal: new AbortController().signal,
-  };
-  const code = await main(argv, ctx);
-  return { code, out, err };
+  const r = await runCli(argv, { cwd: scratch, env: process.env });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 function python(code: string, cwd = project) {
