@@ -18,15 +18,13 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { CliContext } from "../src/cli/command.js";
-import { main } from "../src/cli/main.js";
 import { initGenerate } from "../src/generate/project.js";
 import { initPython } from "../src/python/index.js";
 import type { Recording } from "../src/verify/record.js";
 import { type VerifyReport, verifyProject } from "../src/verify/verify.js";
 import { freshVenv, sh } from "../test/generate/project-run.js";
+import { runCli } from "../test/helpers/cli.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const arg = (name: string) => {
@@ -57,18 +55,8 @@ function fixtures(): string[] {
 }
 
 async function fledge(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const ctx: CliContext = {
-    cwd: ROOT,
-    env: process.env,
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    stdin: new PassThrough(),
-    color: false,
-    signal: new AbortController().signal,
-  };
-  return { code: await main(argv, ctx), out, err };
+  const r = await runCli(argv, { cwd: ROOT, env: process.env });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 function pytest(project: string): { ok: boolean; summary: string } {
