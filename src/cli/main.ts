@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import { type ExitCode, FledgeError, formatLocation } from "../errors.js";
 import type { CliContext, Command } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
@@ -54,23 +53,6 @@ export function defaultContext(): CliContext {
   };
 }
 
-/**
- * Commands whose run is a few hundred milliseconds of the same code over many files (`fledge sync *.ipynb`).
- * In so short a process, V8's optimising compiler spends more CPU compiling than the optimised code saves
- * (measured on bench:formats: a third of fledge's CPU). Set before the command's modules load: a smaller
- * inlining budget, and a larger interrupt budget (functions are optimised later, so fewer of them are), which
- * trade a little peak speed for much less compiling.
- */
-const SHORT_RUN = new Set(["sync"]);
-let tuned = false;
-
-function tuneForShortRun(): void {
-  if (tuned) return;
-  tuned = true;
-  setFlagsFromString("--max-inlined-bytecode-size-cumulative=200");
-  setFlagsFromString("--interrupt-budget=300000");
-}
-
 /** Entry point: parses argv, runs the command, and turns every error into a message and an exit code. */
 export async function main(argv: string[], ctx: CliContext = defaultContext()): Promise<ExitCode> {
   const [name, ...rest] = argv;
@@ -83,7 +65,6 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
     return 0;
   }
   const entry = COMMANDS[name];
-  if (SHORT_RUN.has(name)) tuneForShortRun();
   if (!entry) {
     ctx.stderr.write(
       `fledge: unknown command '${name}'. Choose one of: ${Object.keys(COMMANDS).join(", ")}.\n`,
