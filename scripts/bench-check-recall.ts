@@ -230,8 +230,9 @@ async function main() {
         outcomes.push({ cell: index, status: "not-run" });
         return;
       }
-      // `%%capture` cells answer "ok" even when their body raised; the error output still shows it.
-      const hidden = r.status === "ok" && r.error !== undefined;
+      // A `%%capture` cell whose body raised: the kernel answers "ok" (the runner reports it as an error, from
+      // its error output), and nbclient-style strict runs go past it, so the strict reading does too.
+      const hidden = r.status === "error" && /^\s*%%capture\b/.test(cell.source);
       outcomes.push({
         cell: index,
         status: hidden ? "error" : r.status,
