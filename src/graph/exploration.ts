@@ -5,11 +5,14 @@
  * `df.describe()`, plots, prints, bare expressions) and whose results nothing downstream reads, plus the
  * statements that only feed them (`fig, ax = plt.subplots()`, `corr = df.corr()` drawn by a heatmap, an import
  * of seaborn used only by plots). Results are never exploration: files written, metrics, predictions, and the
- * prints of metrics computed above.
+ * prints of metrics computed above. A print that reports a scalar the notebook named (`print(f"{n} regions")`,
+ * `print("accuracy", acc)`) is kept in its step too, with the statements that compute what it prints; the policy
+ * (what counts as a report, what stays a look at the data) is in reports.ts.
  *
  * Uses are computed top to bottom: a read of `n` uses the statement that last defined `n` and every statement
  * that modified it since (a modification keeps the object, so both matter to the reader).
  */
+import { isReportPrint } from "./reports.js";
 import type { StatementInfo } from "./statements.js";
 
 export interface UseAnalysis {
@@ -60,18 +63,23 @@ function printsOnly(s: StatementInfo): boolean {
 }
 
 /**
- * Mark results that are shown (`print(accuracy)` after `accuracy = accuracy_score(…)`) as results, then find
- * exploration. Mutates `kind`/`result` of the statements it upgrades; returns the exploration positions.
+ * Mark results that are shown (`print(accuracy)` after `accuracy = accuracy_score(…)`) as results and reporting
+ * prints as computation, then find exploration. Mutates `kind`/`result` of the statements it upgrades; returns the exploration positions.
  */
 export function findExploration(stmts: StatementInfo[], uses: UseAnalysis): Set<number> {
   for (const s of stmts) {
-    if (s.kind !== "display" || !printsOnly(s)) continue;
-    const fromMetric = [...uses.writersOf[s.pos]!.values()].some((ws) =>
-      ws.some((p) => stmts[p]!.kind === "result" && stmts[p]!.result === "metric"),
-    );
+    if (s.kind !== "display") continue;
+    const fromMetric =
+      printsOnly(s) &&
+      [...uses.writersOf[s.pos]!.values()].some((ws) =>
+        ws.some((p) => stmts[p]!.kind === "result" && stmts[p]!.result === "metric"),
+      );
     if (fromMetric) {
       s.kind = "result";
       s.result = "metric";
+    } else if (isReportPrint(s, stmts)) {
+      // A report is part of its step's computation, not a result: it does not make the step an evaluation.
+      s.kind = "compute";
     }
   }
   // A display loop whose target a later non-display statement reads is computation after all.

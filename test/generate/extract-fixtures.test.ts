@@ -61,7 +61,10 @@ const EXPECT: Record<string, (e: Extracted) => void> = {
     const pipeline = read(e, `src/${m.packageName}/pipeline.py`);
     expect(pipeline).toMatch(/orders = clean\w*\(orders/);
     // A helper assigning a global: the step function declares it.
-    expect(m.steps.map((s) => stepFile(e, s.module)).join("\n")).toMatch(/^ {4}global regions_seen$/m);
+    const steps = m.steps.map((s) => stepFile(e, s.module)).join("\n");
+    expect(steps).toMatch(/^ {4}global regions_seen$/m);
+    // `print(f"{regions_seen} regions")` reports a named count: the step logs it (not left to exploration).
+    expect(steps).toMatch(/^ {4}logger\.info\(f"\{regions_seen\} regions"\)$/m);
   },
   survey_models(e) {
     // X, model and the split are redefined in two steps: each step computes its own version.

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { markdownHeadings, nameFromHeading, toIdentifier, uniqueNames } from "../../src/graph/naming.js";
 import { tokenize } from "../../src/graph/pytokens.js";
+import { fstringFields } from "../../src/graph/reports.js";
 import { checkWorkflowMap } from "../../src/graph/steps.js";
 import { mapNotebook, notebookOf } from "./map-fixture.js";
 
@@ -168,7 +169,8 @@ describe("exploration and results", () => {
     ['len(df)\ndf.groupby("a")["b"].mean()', ["explore", "explore"]],
     ["corr = df.corr()\nplt.imshow(corr)", ["explore", "explore"]],
     ["df.dropna(inplace=True)", ["step"]],
-    ["# df.to_csv('x.csv')\nn = len(df)\nprint(n)", ["explore", "explore"]],
+    // The commented-out to_csv writes nothing; `print(n)` reports a named count (see "reporting prints").
+    ["# df.to_csv('x.csv')\nn = len(df)\nprint(n)", ["step", "step"]],
   ];
   for (const [src, want] of table) {
     it(JSON.stringify(src), async () => {
@@ -191,6 +193,89 @@ describe("exploration and results", () => {
       { cell: 3, statement: 2 },
     ]);
   });
+});
+
+describe("reporting prints", () => {
+  async function kinds(source: string) {
+    const { map, analysis, nb } = await mapNotebook(
+      notebookOf([
+        'import sys\nimport numpy as np\nimport pandas as pd\ndf = pd.read_csv("in.csv")',
+        source,
+        'df.to_parquet("out.parquet")',
+      ]),
+    );
+    expect(checkWorkflowMap(nb, analysis, map)).toEqual([]);
+    const explored = new Set(map.exploration.filter((r) => r.cell === 1).map((r) => r.statement));
+    return analysis.cells[1]!.statements.map((_, i) => (explored.has(i) ? "explore" : "step"));
+  }
+  // Kept: every value printed is a scalar and at least one is a name the notebook bound to a scalar.
+  const kept: [string, string[]][] = [
+    ['regions_seen = df["region"].nunique()\nprint(f"{regions_seen} regions")', ["step", "step"]],
+    ['acc = (df["pred"] == df["label"]).mean()\nprint("accuracy", acc)', ["step", "step"]],
+    ['total = df["b"].sum()\nprint("total:", round(total, 2))', ["step", "step"]],
+    [
+      'n_before = len(df)\ndf = df.dropna()\nprint(f"dropped {n_before - len(df)} rows")',
+      ["step", "step", "step"],
+    ],
+    ["missing = df.isnull().sum().sum()\nprint(f'{missing=}')", ["step", "step"]],
+    ['n = 0\nn += df.shape[0]\nprint("rows:", n, sep=" ")', ["step", "step", "step"]],
+    ['share = np.mean(df["a"] > 0)\nprint(f"{share:.1%} positive")', ["step", "step"]],
+  ];
+  // Dropped: whole tables, summaries, values computed only inside the print, prints to another stream.
+  const dropped: [string, string[]][] = [
+    ["print(df.head())", ["explore"]],
+    ["print(df)", ["explore"]],
+    ["df.info()", ["explore"]],
+    ["print(df.describe())", ["explore"]],
+    ["print(df.shape)", ["explore"]],
+    ["print(len(df))", ["explore"]],
+    ['print("done")', ["explore"]],
+    ["missing = df.isnull().sum()\nprint(missing)", ["explore", "explore"]],
+    ['top = df.head(3)\nprint(f"top rows: {top}")', ["explore", "explore"]],
+    ['by_a = df.groupby("a")["b"].sum()\nprint("by a", by_a)', ["explore", "explore"]],
+    ['m = df["a"].mean()\nprint(m, file=sys.stderr)', ["explore", "explore"]],
+    ['cols = ["a", "b"]\nprint("columns", cols)', ["explore", "explore"]],
+    ['a, b = df["a"].sum(), df["b"].sum()\nprint("sums", a, b)', ["explore", "explore"]],
+    ['shape = df.shape\nprint(f"{shape} rows")', ["explore", "explore"]],
+  ];
+  for (const [src, want] of [...kept, ...dropped]) {
+    it(JSON.stringify(src), async () => {
+      expect(await kinds(src)).toEqual(want);
+    });
+  }
+
+  it("a kept report stays computation: its step is not renamed an evaluation", async () => {
+    const { map } = await mapNotebook(
+      notebookOf([
+        'import pandas as pd\norders = pd.read_csv("orders.csv")',
+        { md: "## Count regions" },
+        'regions_seen = orders["region"].nunique()\nprint(f"{regions_seen} regions")',
+      ]),
+    );
+    const step = map.steps.find((s) => s.statements.some((r) => r.cell === 2))!;
+    expect(step.statements).toEqual([
+      { cell: 2, statement: 0 },
+      { cell: 2, statement: 1 },
+    ]);
+    expect(step.results).toEqual([]);
+    expect(step.name).not.toMatch(/^evaluate/);
+  });
+});
+
+describe("f-string fields", () => {
+  const table: [string, string[]][] = [
+    ['f"{n} regions"', ["n"]],
+    ["f'{acc:.3f} and {a == b}'", ["acc", "a == b"]],
+    ['f"{x!r} {{literal}} {y=}"', ["x", "y"]],
+    ["f\"{a != b} {d['k']:>{width}}\"", ["a != b", "d['k']"]],
+    ['"{not} an f-string"', []],
+    ['rf"{path}\\x"', ["path"]],
+  ];
+  for (const [tok, want] of table) {
+    it(tok, () => {
+      expect(fstringFields(tok)).toEqual(want);
+    });
+  }
 });
 
 describe("IPython lines", () => {

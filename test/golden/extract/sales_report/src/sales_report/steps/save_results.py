@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
+
+logger = logging.getLogger(__name__)
 
 
 def region_figures(frame, region):
@@ -29,5 +33,6 @@ def save_results(orders: pd.DataFrame, sales_by_region_path: str) -> None:
 
     rows.append({"region": "ALL", "orders": len(orders), "revenue": orders["revenue"].sum()})
     report = pd.DataFrame(rows)
+    logger.info(f"{regions_seen} regions")
 
     report.to_csv(sales_by_region_path, index=False)
