@@ -21,6 +21,7 @@ label, so a run with the same seed writes the same rows. Values that match a sec
 categories or templates. What could not be followed (an unusual dtype) is reported in ``notes``.
 """
 
+import numbers
 import re
 import sys
 import zlib
@@ -32,6 +33,7 @@ UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 DIGITS = "0123456789"
 LIST_MIN = 64  # lists/tuples this long are data (shorter ones are parameters, kept as they are)
+MAX_SEED = 0xFFFFFFFF  # numpy is seeded with 32 bits of it: a larger seed would repeat a smaller one's rows
 
 
 def _pd():
@@ -46,7 +48,7 @@ def _rng(seed, *keys):
     """A generator seeded by ``seed`` and stable keys (names, labels) — no ``hash()``, same in every process."""
     np = _np()
     return np.random.default_rng(
-        [int(seed) & 0xFFFFFFFF] + [zlib.crc32(repr(k).encode("utf-8")) for k in keys]
+        [int(seed) & MAX_SEED] + [zlib.crc32(repr(k).encode("utf-8")) for k in keys]
     )
 
 
@@ -60,7 +62,19 @@ def _is_secret(text):
 
 
 def synthesize(value, n, seed=0, name="value", notes=None):
-    """``n`` generated rows following the schema of ``value``; other values are returned unchanged."""
+    """``n`` generated rows following the schema of ``value``; other values are returned unchanged.
+
+    ``seed`` is a whole number from 0 to ``MAX_SEED`` (``fledge extract --seed``); anything else is refused
+    rather than silently mapped onto another seed's rows.
+    """
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, numbers.Integral)
+        or not 0 <= seed <= MAX_SEED
+    ):
+        raise ValueError(
+            f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}"
+        )
     pd, np = _pd(), _np()
     notes = [] if notes is None else notes
     if pd is not None and isinstance(value, pd.DataFrame):

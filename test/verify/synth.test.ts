@@ -99,6 +99,20 @@ info = dict(same=bool(a.equals(b)), other=bool(not a.equals(c)), aligned=bool(sx
     expect(info).toEqual({ same: true, other: true, aligned: true, unique: true, y: ["bool", "active"] });
   }, 60_000);
 
+  it("refuses a seed that is not a whole number from 0 to 2^32-1 (it would alias another seed's rows)", () => {
+    const info = run(`
+def refused(seed):
+    try:
+        synth.synthesize(df, 5, seed=seed, name="df")
+    except ValueError as e:
+        return str(e)
+    return None
+info = dict(bad=[refused(s) for s in (-1, 2**32, 1.5, "3", True)], ok=refused(2**32 - 1))`);
+    const bad = info.bad as (string | null)[];
+    for (const msg of bad) expect(msg).toMatch(/^seed must be a whole number from 0 to 4294967295, got /);
+    expect(info.ok).toBeNull();
+  }, 60_000);
+
   it("generates arrays column by column and long lists of text as placeholders; keeps parameters", () => {
     const info = run(`
 a = synth.synthesize(arr, 12, seed=0, name="arr")

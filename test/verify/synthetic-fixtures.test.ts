@@ -32,6 +32,9 @@ const joinDir = join(scratch, "join");
 const joinProject = join(scratch, "join-project");
 let result: { code: number; out: string; err: string } = { code: -1, out: "", err: "" };
 let joined: { code: number; out: string; err: string } = { code: -1, out: "", err: "" };
+/** The join notebook extracted twice more with `--seed 7`. */
+const seeded = [join(scratch, "seed7-a"), join(scratch, "seed7-b")];
+const seededRuns: { code: number; out: string; err: string }[] = [];
 
 /** A notebook whose second step looks orders' customers up by id: synthetic ids match no customer. */
 function writeJoinNotebook(): string {
@@ -105,9 +108,10 @@ beforeAll(async () => {
     PYTHON,
     "--no-git",
   );
+  const joinNotebook = writeJoinNotebook();
   joined = await fledge(
     "extract",
-    writeJoinNotebook(),
+    joinNotebook,
     "-o",
     joinProject,
     "--fixtures",
@@ -116,7 +120,23 @@ beforeAll(async () => {
     PYTHON,
     "--no-git",
   );
-}, 600_000);
+  for (const dir of seeded)
+    seededRuns.push(
+      await fledge(
+        "extract",
+        joinNotebook,
+        "-o",
+        dir,
+        "--fixtures",
+        "synthetic",
+        "--seed",
+        "7",
+        "--python",
+        PYTHON,
+        "--no-git",
+      ),
+    );
+}, 900_000);
 
 afterAll(() => {
   if (!process.env.KEEP_TMP) rmSync(scratch, { recursive: true, force: true });
@@ -143,6 +163,78 @@ describe("the --fixtures option", () => {
     expect(none.code).toBe(2);
     expect(none.err).toContain("--fixtures synthetic needs a recorded run");
     expect(existsSync(join(scratch, "x")) || existsSync(join(scratch, "y"))).toBe(false);
+  });
+});
+
+describe("the --seed option", () => {
+  it("is documented and refuses anything but a whole number from 0 to 2^32-1, or without synthetic fixtures (exit 2)", async () => {
+    const help = await fledge("extract", "--help");
+    expect(help.out).toContain("--seed N");
+    const nb = join(SOURCE, "churn_classification.ipynb");
+    for (const bad of ["abc", "1.5", "-3", "1e3", "4294967296", ""]) {
+      const r = await fledge(
+        "extract",
+        nb,
+        "-o",
+        join(scratch, "s"),
+        "--fixtures",
+        "synthetic",
+        `--seed=${bad}`,
+      );
+      expect(r.code, `--seed=${bad}`).toBe(2);
+      expect(r.err).toContain(`--seed ${bad}: expected a whole number from 0 to 4294967295`);
+    }
+    const real = await fledge("extract", nb, "-o", join(scratch, "s"), "--seed", "7");
+    expect(real.code).toBe(2);
+    expect(real.err).toContain("--seed applies to synthetic fixtures only");
+    expect(existsSync(join(scratch, "s"))).toBe(false);
+  });
+});
+
+describe.skipIf(!hasVenv)("fledge extract --fixtures synthetic --seed", () => {
+  /** Every file under tests/fixtures, by path relative to it. */
+  const fixtureFiles = (root: string) =>
+    new Map(
+      files(join(root, "tests", "fixtures")).map((f) => [f.slice(root.length), readFileSync(f)] as const),
+    );
+
+  it("gives byte-identical fixtures for the same seed and records the seed", () => {
+    for (const r of seededRuns) expect(r.code, r.err + r.out).toBe(0);
+    expect(seededRuns[0]!.err).toMatch(/synthetic fixtures \(seed 7, no real rows\)/);
+    const [a, b] = seeded.map(fixtureFiles) as [Map<string, Buffer>, Map<string, Buffer>];
+    expect([...a.keys()].some((f) => f.endsWith(".parquet"))).toBe(true);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [f, bytes] of a) expect(bytes.equals(b.get(f)!), f).toBe(true);
+    const readme = readFileSync(join(seeded[0]!, "tests", "fixtures", "README.md"), "utf8");
+    expect(readme).toMatch(/generated with seed\s+7 from the schema/);
+    for (const m of [...a.keys()].filter((f) => f.endsWith("manifest.json")))
+      expect((JSON.parse(a.get(m)!.toString("utf8")) as { seed: number }).seed).toBe(7);
+  });
+
+  it("gives other rows, of the same schema, for another seed", () => {
+    // The default seed (0, joinProject) against seed 7: every table keeps its columns and dtypes, and at
+    // least one has other values.
+    const compare = python(
+      `
+import json, pathlib
+import pandas as pd
+same_schema, differ, tables = True, 0, 0
+for a in pathlib.Path(${JSON.stringify(joinProject)}, "tests", "fixtures").rglob("*.parquet"):
+    rel = a.relative_to(${JSON.stringify(joinProject)})
+    b = pathlib.Path(${JSON.stringify(seeded[0])}, rel)
+    x, y = pd.read_parquet(a), pd.read_parquet(b)
+    tables += 1
+    same_schema &= list(x.columns) == list(y.columns) and list(x.dtypes) == list(y.dtypes)
+    differ += not x.equals(y)
+print(json.dumps({"tables": tables, "same_schema": bool(same_schema), "differ": differ}))
+`,
+      scratch,
+    );
+    expect(compare.status, compare.stderr).toBe(0);
+    const got = JSON.parse(compare.stdout) as { tables: number; same_schema: boolean; differ: number };
+    expect(got.tables).toBeGreaterThan(0);
+    expect(got.same_schema).toBe(true);
+    expect(got.differ).toBeGreaterThan(0);
   });
 });
 

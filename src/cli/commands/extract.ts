@@ -44,6 +44,10 @@ export const command: Command = {
       "--fixtures real|synthetic",
       "inputs of the recorded tests: a small sample of the real data (default), or rows generated from the recorded schema (same columns, dtypes, categories, ranges, missing share; seeded) for data that must not be committed",
     ],
+    [
+      "--seed N",
+      "the seed of --fixtures synthetic (an integer from 0 to 4294967295; default 0): the same seed gives the same rows",
+    ],
     ["--python PATH", "the Python of the notebook's environment (default: the notebook's kernelspec)"],
     [
       "--validation plain|pandera|none",
@@ -55,7 +59,7 @@ export const command: Command = {
   examples: [
     "fledge extract analysis.ipynb -o churn/",
     "fledge extract analysis.ipynb -o churn/ --stubs --dry-run",
-    "fledge extract analysis.ipynb -o churn/ --fixtures synthetic",
+    "fledge extract analysis.ipynb -o churn/ --fixtures synthetic --seed 7",
     "fledge extract analysis.ipynb -o churn/ --validation pandera",
   ],
   options: {
@@ -72,6 +76,7 @@ export const command: Command = {
     "no-record": { type: "boolean" },
     python: { type: "string" },
     fixtures: { type: "string" },
+    seed: { type: "string" },
     "no-tracking": { type: "boolean" },
     "no-serving": { type: "boolean" },
     validation: { type: "string" },
@@ -126,6 +131,25 @@ async function gitInit(dir: string, notebook: string): Promise<string> {
   return "created a git repository with a first commit";
 }
 
+/** The largest seed: python/fledge_synth.py seeds numpy with the seed's low 32 bits. */
+const MAX_SEED = 0xffffffff;
+
+/** `--seed N`: a whole number from 0 to MAX_SEED (undefined when not given: the default seed). */
+function parseSeed(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > MAX_SEED)
+    throw new FledgeError(
+      "E_USAGE",
+      `--seed ${String(value)}: expected a whole number from 0 to ${MAX_SEED}`,
+      {
+        hint: "--seed 7 generates the same synthetic rows every time it is given",
+      },
+    );
+  return n;
+}
+
 async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
   const v = args.values;
   const [notebookArg, ...extra] = args.positionals;
@@ -156,6 +180,11 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
       "E_USAGE",
       `--fixtures synthetic needs a recorded run; it cannot be combined with --${v.stubs ? "stubs" : v["no-kernel"] ? "no-kernel" : "no-record"}`,
     );
+  const seed = synthetic ? parseSeed(v.seed) : undefined;
+  if (!synthetic && v.seed !== undefined)
+    throw new FledgeError("E_USAGE", "--seed applies to synthetic fixtures only", {
+      hint: `fledge extract ${notebookArg} -o ${v.output} --fixtures synthetic --seed ${String(v.seed)}`,
+    });
   const notebookPath = resolve(ctx.cwd, notebookArg);
   const outDir = resolve(ctx.cwd, v.output);
   const out = (s: string) => ctx.stdout.write(`${s}\n`);
@@ -192,7 +221,7 @@ async function extract(args: ParsedArgs, ctx: CliContext): Promise<ExitCode> {
           map: analysed.map,
           kernel: kernelRequest,
           signal: ctx.signal,
-          fixtures: { synthetic },
+          fixtures: { synthetic, ...(seed !== undefined ? { seed } : {}) },
         });
       } catch (e) {
         // No kernel: without an explicit --record, extract still works (no pins, no recorded tests).
