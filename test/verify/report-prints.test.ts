@@ -1,0 +1,110 @@
+/**
+ * A reporting print (`print(f"{regions_seen} regions")`, graph/reports.ts) is kept in its step and logged by the
+ * generated code, so `fledge verify` compares what it reports with what the notebook printed: a changed count
+ * is a difference at that step, not an undetectable change (the sales_report mutant of issue 8).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { venvPython } from "../helpers/env.js";
+import { type Extracted, extractWithRecording } from "./extract-helper.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "fledge-report-prints-"));
+let extracted: Extracted | undefined;
+
+function writeNotebook(): string {
+  const dir = join(scratch, "src");
+  mkdirSync(dir, { recursive: true });
+  const rows = ["order_id,region,amount"];
+  for (let i = 0; i < 40; i++) rows.push(`${i},${["north", "south", "east"][i % 3]},${10 + ((i * 7) % 50)}`);
+  writeFileSync(join(dir, "orders.csv"), `${rows.join("\n")}\n`);
+  const code = (source: string, i: number) => ({
+    cell_type: "code",
+    id: `c${i}`,
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source,
+  });
+  const md = (source: string, i: number) => ({ cell_type: "markdown", id: `c${i}`, metadata: {}, source });
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: "python3", display_name: "Python 3", language: "python" },
+      language_info: { name: "python" },
+    },
+    cells: [
+      md("# Orders by region", 0),
+      code("import pandas as pd", 1),
+      md("## Load the orders", 2),
+      code('orders = pd.read_csv("orders.csv")\norders.head()', 3),
+      md("## Count the regions", 4),
+      code(
+        'regions_seen = orders["region"].nunique()\nprint(f"{regions_seen} regions")\nprint(orders.head())',
+        5,
+      ),
+      md("## Save the totals", 6),
+      code(
+        'totals = orders.groupby("region")["amount"].sum()\ntotals.to_csv("totals.csv")\nprint(totals)',
+        7,
+      ),
+    ],
+  };
+  const path = join(dir, "orders.ipynb");
+  writeFileSync(path, JSON.stringify(nb, null, 1));
+  return path;
+}
+
+const stepSource = (x: Extracted, step: string) => join(x.project, "src", "orders", "steps", `${step}.py`);
+
+beforeAll(async () => {
+  extracted = await extractWithRecording(writeNotebook());
+}, 300_000);
+
+afterAll(() => {
+  if (extracted) rmSync(extracted.root, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("a reporting print in the pipeline", () => {
+  it("is logged by its step; the exploration prints are not", () => {
+    const x = extracted!;
+    const step = readFileSync(stepSource(x, "compute_regions_seen"), "utf8");
+    expect(step).toContain('regions_seen = orders["region"].nunique()');
+    expect(step).toContain('logger.info(f"{regions_seen} regions")');
+    expect(step).not.toContain("head()");
+    const all = ["load_orders", "compute_regions_seen", "save_totals"]
+      .map((s) => readFileSync(stepSource(x, s), "utf8"))
+      .join("\n");
+    expect(all).not.toMatch(/\bprint\(|logger\.info\(totals\)/);
+  });
+
+  it("is compared by verify: equal as extracted, a difference at its step when the count changes", async () => {
+    const x = extracted!;
+    const ok = await runCli(["verify", x.project, "--python", venvPython(), "--json"]);
+    expect(ok.code, ok.output).toBe(0);
+    const okSteps = JSON.parse(ok.stdout).steps as { step: string; status: string; outputs?: string[] }[];
+    const count = okSteps.find((s) => s.step === "compute_regions_seen");
+    expect(count?.status).toBe("equal");
+    const path = stepSource(x, "compute_regions_seen");
+    const original = readFileSync(path, "utf8");
+    writeFileSync(path, original.replace(".nunique()", ".nunique() + 1"));
+    try {
+      const r = await runCli(["verify", x.project, "--python", venvPython(), "--json"]);
+      const steps = JSON.parse(r.stdout).steps as {
+        step: string;
+        status: string;
+        difference?: { name: string; detail?: string };
+      }[];
+      const changed = steps.find((s) => s.step === "compute_regions_seen");
+      expect(changed?.status, r.stdout).toBe("different");
+      expect(changed?.difference?.name).toBe("printed");
+      expect(r.code).toBe(1);
+    } finally {
+      writeFileSync(path, original);
+    }
+  }, 300_000);
+});
