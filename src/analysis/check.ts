@@ -1,6 +1,7 @@
 /**
  * checkNotebook: every rule over one notebook, from the saved file only (nothing is run).
  */
+import { compareText } from "../compare.js";
 import { buildDataflow } from "../graph/dataflow.js";
 import type { DataflowGraph } from "../graph/types.js";
 import type { Notebook } from "../notebook/types.js";
@@ -87,6 +88,6 @@ export function compareFindings(a: Finding, b: Finding): number {
     (a.output ?? -1) - (b.output ?? -1) ||
     a.line - b.line ||
     a.column - b.column ||
-    a.code.localeCompare(b.code)
+    compareText(a.code, b.code)
   );
 }

@@ -3,6 +3,7 @@
  * importlib.metadata) give exact pins for pyproject.toml, and their requirements the transitive closure
  * written to requirements.lock.
  */
+import { compareNames } from "../compare.js";
 import { normalizeDistribution, requirementName } from "./distributions.js";
 
 export interface InstalledDistribution {
@@ -57,7 +58,5 @@ export function lockLines(roots: string[], installed: InstalledDistribution[]): 
       stack.push(normalizeDistribution(requirementName(req)));
     }
   }
-  return [...seen.values()]
-    .map((d) => `${d.name}==${d.version}`)
-    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  return [...seen.values()].map((d) => `${d.name}==${d.version}`).sort(compareNames);
 }

@@ -4,6 +4,7 @@
  * formatted by ruff's WebAssembly build. Pure apart from loading the parsers; writing is writer.ts.
  */
 
+import { compareNames } from "../compare.js";
 import { distributionFor, NOTEBOOK_ONLY, normalizeDistribution } from "./distributions.js";
 import { renderCompanion } from "./emit/companion.js";
 import {
@@ -161,6 +162,6 @@ export function generateProject(input: GenerateInput): GeneratedProject {
   ];
   const lock = renderLock(model);
   if (lock) files.push({ path: "requirements.lock", content: lock });
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => compareNames(a.path, b.path));
   return { model, files, copies, findings: model.findings };
 }

@@ -2,6 +2,7 @@
  * The human format: findings grouped by notebook and cell, each with a code frame of the cell's lines and a
  * caret under the span (like ruff or rustc), then a summary table. Colour only when asked (a TTY).
  */
+import { compareText } from "../../compare.js";
 import { findRule } from "../registry.js";
 import type { Finding, Severity } from "../types.js";
 import { type FileReport, type Summary, summarize } from "./report.js";
@@ -104,7 +105,7 @@ export function summaryLine(s: Summary): string {
 }
 
 export function summaryTable(s: Summary): string[] {
-  const rows = Object.entries(s.byCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const rows = Object.entries(s.byCode).sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   if (rows.length === 0) return [];
   const names = rows.map(([code]) => findRule(code)?.name ?? "");
   const w = Math.max(4, ...names.map((n) => n.length));

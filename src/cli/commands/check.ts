@@ -28,6 +28,7 @@ import {
   toSarif,
   unknownSelectors,
 } from "../../analysis/index.js";
+import { compareNames } from "../../compare.js";
 import { FledgeError } from "../../errors.js";
 import {
   readNotebookFile,
@@ -82,7 +83,7 @@ export function findNotebooks(root: string, exclude: string[] = []): string[] {
         // An unreadable .gitignore ignores nothing.
       }
     }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
+    entries.sort((a, b) => compareNames(a.name, b.name));
     for (const e of entries) {
       const full = join(dir, e.name);
       const isDir = e.isDirectory();

@@ -1,4 +1,5 @@
 /** pyproject.toml and requirements.lock; the dependency list comes from what the generated modules import. */
+import { compareNames } from "../../compare.js";
 import {
   distributionFor,
   LOWER_BOUNDS,
@@ -60,7 +61,7 @@ export function computeDependencies(
     else if (LOWER_BOUNDS[dep.name]) dep.specifier = `>=${LOWER_BOUNDS[dep.name]}`;
   }
   return [...byDist.values()].sort((a, b) =>
-    normalizeDistribution(a.name).localeCompare(normalizeDistribution(b.name)),
+    compareNames(normalizeDistribution(a.name), normalizeDistribution(b.name)),
   );
 }
 
