@@ -349,7 +349,7 @@ function boundToScalar(name: string, pos: number, inner: Scope): boolean {
     }
     const op = t[rhs]?.text ?? "";
     if (op === "=") {
-      if (t.slice(rhs + 1, end).some((x) => x.text === "=")) return false; // a = b = …
+      if (splitTop(t, rhs + 1, end, "=").length > 1) return false; // a = b = … (keyword arguments are deeper)
       return scalarNames(t, rhs + 1, end, j, inner) !== undefined;
     }
     if (/^(?:[-+*/%&|^@]|\*\*|\/\/|>>|<<)=$/.test(op)) {

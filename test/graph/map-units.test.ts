@@ -213,6 +213,8 @@ describe("reporting prints", () => {
     ['regions_seen = df["region"].nunique()\nprint(f"{regions_seen} regions")', ["step", "step"]],
     ['acc = (df["pred"] == df["label"]).mean()\nprint("accuracy", acc)', ["step", "step"]],
     ['total = df["b"].sum()\nprint("total:", round(total, 2))', ["step", "step"]],
+    // Keyword arguments on the right-hand side are not a second assignment.
+    ['rows = pd.read_csv("in.csv", usecols=["a"]).shape[0]\nprint(f"{rows:,} rows")', ["step", "step"]],
     [
       'n_before = len(df)\ndf = df.dropna()\nprint(f"dropped {n_before - len(df)} rows")',
       ["step", "step", "step"],
