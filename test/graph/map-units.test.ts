@@ -222,6 +222,7 @@ describe("reporting prints", () => {
     ["missing = df.isnull().sum().sum()\nprint(f'{missing=}')", ["step", "step"]],
     ['n = 0\nn += df.shape[0]\nprint("rows:", n, sep=" ")', ["step", "step", "step"]],
     ['share = np.mean(df["a"] > 0)\nprint(f"{share:.1%} positive")', ["step", "step"]],
+    ['cap = df["a"].quantile(0.99)\nprint("cap", cap)', ["step", "step"]],
   ];
   // Dropped: whole tables, summaries, values computed only inside the print, prints to another stream.
   const dropped: [string, string[]][] = [
@@ -237,6 +238,8 @@ describe("reporting prints", () => {
     ['by_a = df.groupby("a")["b"].sum()\nprint("by a", by_a)', ["explore", "explore"]],
     ['m = df["a"].mean()\nprint(m, file=sys.stderr)', ["explore", "explore"]],
     ['cols = ["a", "b"]\nprint("columns", cols)', ["explore", "explore"]],
+    ['qs = df["a"].quantile([0.25, 0.75])\nprint("quartiles", qs)', ["explore", "explore"]],
+    ['means = np.mean(df, axis=0)\nprint("means", means)', ["explore", "explore"]],
     ['a, b = df["a"].sum(), df["b"].sum()\nprint("sums", a, b)', ["explore", "explore"]],
     ['shape = df.shape\nprint(f"{shape} rows")', ["explore", "explore"]],
   ];
