@@ -238,11 +238,11 @@ function scalarChain(t: Token[], a: number, b: number, pos: number, scope: Scope
     if (name === undefined) return false;
     if (isMetricCall({ name, receiver: ["?"], open: 0, close: 0 })) return true;
     if (name === "item") return true;
-    // np.mean(x), math.sqrt(x)
     // A reduction along an axis, or at several quantiles, gives an array: `np.mean(X, axis=0)`, `.quantile([…])`.
     const args = splitTop(t, last.from + 1, last.to - 1, ",");
     if (args.some(([x]) => t[x]?.text === "[" || (t[x]?.text === "axis" && t[x + 1]?.text === "=")))
       return false;
+    // np.mean(x), math.sqrt(x)
     if (parts.length === 2 && head.kind === "name" && NUMERIC_MODULES.has(head.text)) {
       if (MODULE_REDUCERS.has(name)) return true;
       if (MODULE_ELEMENTWISE.has(name)) {
