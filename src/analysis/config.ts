@@ -4,7 +4,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { FledgeError } from "../errors.js";
 import type { CheckEnvironment } from "./context.js";
 import { unknownSelectors } from "./registry.js";
@@ -13,6 +12,7 @@ import {
   parseEnvironmentYml,
   parsePyprojectDependencies,
   parseRequirementsTxt,
+  parseToml,
 } from "./rules/dependencies.js";
 import type { Severity } from "./types.js";
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
-import ignore, { type Ignore } from "ignore";
+import type { Ignore } from "ignore";
 import {
   aggregateStats,
   applyFixes,
@@ -30,12 +31,9 @@ import {
 } from "../../analysis/index.js";
 import { compareNames } from "../../compare.js";
 import { FledgeError } from "../../errors.js";
-import {
-  readNotebookFile,
-  requirePythonKernel,
-  serializeNotebook,
-  writeFileAtomic,
-} from "../../notebook/index.js";
+import { writeFileAtomic } from "../../notebook/fs.js";
+import { readNotebookFile, requirePythonKernel } from "../../notebook/load.js";
+import { serializeNotebook } from "../../notebook/write.js";
 import { initPython } from "../../python/index.js";
 import type { CliContext, Command, ParsedArgs } from "../command.js";
 import { version } from "../main.js";
@@ -62,6 +60,16 @@ function list(v: ParsedArgs["values"][string]): string[] {
     .flatMap((x) => String(x).split(","))
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** `ignore` loads when a folder is searched (checking one notebook does not need it). */
+let ignoreFactory: (() => Ignore) | undefined;
+function ignore(): Ignore {
+  if (!ignoreFactory) {
+    const mod = createRequire(import.meta.url)("ignore") as { default?: () => Ignore } & (() => Ignore);
+    ignoreFactory = mod.default ?? mod;
+  }
+  return ignoreFactory();
 }
 
 /** Notebooks under a folder, recursively, honouring each folder's .gitignore and the config's exclude patterns. */
