@@ -7,8 +7,9 @@
  * with the code (`## Explore and clean the data` → clean_data, `## Try out some models` → train_models),
  * otherwise taken from the role.
  */
+
+import { PYTHON_KEYWORDS } from "../python/shape.js";
 import { isLoad } from "./exploration.js";
-import { PY_KEYWORDS } from "./pytokens.js";
 import { isPredictCall, type StatementInfo } from "./statements.js";
 import type { StepRole } from "./types.js";
 
@@ -116,13 +117,7 @@ export function statementRole(s: StatementInfo): StepRole | undefined {
 
 /** `df = df[df["a"] > 0]`: a row filter. */
 function isFilter(s: StatementInfo): boolean {
-  const t = s.tokens;
-  return (
-    t.length > 4 &&
-    t[1]?.text === "=" &&
-    t[3]?.text === "[" &&
-    t.some((x) => x.kind === "op" && /^(?:[<>]=?|==|!=|~)$/.test(x.text))
-  );
+  return s.shape.assignment?.indexes === true && s.shape.compares;
 }
 
 const ROLE_WEIGHT: Record<StepRole, number> = {
@@ -516,7 +511,7 @@ export function toIdentifier(text: string): string {
     .replace(/^_|_$/g, "");
   if (!id) id = "step";
   if (/^\d/.test(id)) id = `step_${id}`;
-  if (PY_KEYWORDS.has(id)) id = `${id}_step`;
+  if (PYTHON_KEYWORDS.has(id)) id = `${id}_step`;
   return id;
 }
 

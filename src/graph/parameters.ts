@@ -9,10 +9,10 @@
  *   `RandomForestClassifier(n_estimators=200)`, `get_dummies(…, columns=["a"])`;
  * - a path literal passed to a reading or writing call: `pd.read_csv("data/train.csv")`, `np.random.seed(0)`.
  */
-import type { Span } from "../python/types.js";
+
+import type { ExpressionShape } from "../python/shape.js";
 import { toIdentifier } from "./naming.js";
-import { numberValue, positionalArgs, stringValue, type Token } from "./pytokens.js";
-import { isWriteCall, lineStarts, type StatementInfo, spanOf } from "./statements.js";
+import { isWriteCall, lineStarts, offsetOf, type StatementInfo, spanOf } from "./statements.js";
 import type { StepParameter } from "./types.js";
 
 type Value = StepParameter["value"];
@@ -31,52 +31,6 @@ const PLUMBING =
 export interface ParameterOptions {
   /** Names bound by imports or used as data elsewhere are never parameters. */
   isConstantTarget?: (name: string) => boolean;
-}
-
-function literalAt(tokens: Token[], from: number, to: number): { literal: string; value: Value } | undefined {
-  const seg = tokens.slice(from, to);
-  if (seg.length === 0) return undefined;
-  const one = (t: Token | undefined, neg = false): Value | undefined => {
-    if (!t) return undefined;
-    if (t.kind === "string") return stringValue(t.text);
-    if (t.kind === "number") {
-      const v = numberValue(t.text);
-      return v === undefined ? undefined : neg ? -v : v;
-    }
-    if (t.kind === "name" && (t.text === "True" || t.text === "False")) return t.text === "True";
-    if (t.kind === "name" && t.text === "None") return null;
-    return undefined;
-  };
-  const text = (a: number, b: number) => tokens.slice(a, b).map((t) => t.text);
-  if (seg.length === 1) {
-    const v = one(seg[0]);
-    return v === undefined ? undefined : { literal: seg[0]!.text, value: v };
-  }
-  if (seg.length === 2 && seg[0]!.text === "-" && seg[1]!.kind === "number") {
-    const v = one(seg[1], true);
-    return v === undefined ? undefined : { literal: `-${seg[1]!.text}`, value: v };
-  }
-  // A list or tuple of scalar literals: ["a", "b"] / (64, 32)
-  const open = seg[0]!.text;
-  const close = seg[seg.length - 1]!.text;
-  if ((open === "[" && close === "]") || (open === "(" && close === ")")) {
-    const items: (string | number | boolean | null)[] = [];
-    let expectValue = true;
-    for (let k = 1; k < seg.length - 1; k++) {
-      const t = seg[k]!;
-      if (expectValue) {
-        const v = one(t);
-        if (v === undefined || Array.isArray(v)) return undefined;
-        items.push(v);
-        expectValue = false;
-      } else if (t.text === ",") expectValue = true;
-      else return undefined;
-    }
-    if (items.length === 0) return undefined;
-    void text;
-    return { literal: "", value: items };
-  }
-  return undefined;
 }
 
 function isPath(v: Value): v is string {
@@ -120,117 +74,75 @@ export function statementParameters(
   starts: number[] = lineStarts(cellSource),
 ): FoundParameter[] {
   const out: FoundParameter[] = [];
-  const t = s.tokens;
-  const add = (name: string, from: number, to: number, kind?: StepParameter["kind"]) => {
-    const lit = literalAt(t, from, to);
-    if (!lit) return;
-    const a = s.offset + t[from]!.start;
-    const b = s.offset + t[to - 1]!.end;
-    const span: Span = spanOf(starts, a, b);
+  /** Start offsets of the literals already taken. */
+  const used = new Set<number>();
+  const startOf = (e: ExpressionShape) => offsetOf(starts, e.span.line, e.span.column);
+  const add = (name: string, e: ExpressionShape, value: Value, kind?: StepParameter["kind"]) => {
+    const a = startOf(e);
+    const b = offsetOf(starts, e.span.endLine, e.span.endColumn);
+    used.add(a);
     out.push({
       name: toIdentifier(name),
       literal: cellSource.slice(a, b),
-      value: lit.value,
-      kind: kind ?? kindOf(name, lit.value),
+      value,
+      kind: kind ?? kindOf(name, value),
       cell: s.ref.cell,
-      span,
+      span: spanOf(starts, a, b),
     });
   };
-  const used = new Set<number>();
   // 1. NAME = literal at top level.
-  if (
-    t.length >= 3 &&
-    t[0]!.kind === "name" &&
-    t[1]!.text === "=" &&
-    s.record.type === "expression_statement"
-  ) {
-    const target = t[0]!.text;
-    const lit = literalAt(t, 2, t.length);
-    if (lit) {
-      const isConst = /^[A-Z][A-Z0-9_]*$/.test(target);
-      const k = kindOf(target, lit.value);
-      if (
-        k === "path" ||
-        k === "seed" ||
-        k === "size" ||
-        k === "columns" ||
-        isConst ||
-        HYPER_NAME.test(target)
-      ) {
-        add(target, 2, t.length, k === "other" && isConst ? "hyperparameter" : k);
-        for (let i = 2; i < t.length; i++) used.add(i);
-      }
-    }
+  const assigned = s.record.type === "expression_statement" ? s.shape.assignment : undefined;
+  if (assigned?.value.literal) {
+    const target = assigned.target;
+    const value = assigned.value.literal.value;
+    const isConst = /^[A-Z][A-Z0-9_]*$/.test(target);
+    const k = kindOf(target, value);
+    if (k === "path" || k === "seed" || k === "size" || k === "columns" || isConst || HYPER_NAME.test(target))
+      add(target, assigned.value, value, k === "other" && isConst ? "hyperparameter" : k);
   }
   // 2. keyword arguments, 3. path literals and seeds in calls.
   for (const call of s.calls) {
     const ctor = /^[A-Z]/.test(call.name);
     const modelCall =
       ctor || ["fit", "compile", "train", "train_test_split", "cross_val_score"].includes(call.name);
-    let depth = 0;
-    for (let k = call.open + 1; k < call.close; k++) {
-      const tok = t[k]!;
-      if (tok.kind === "op" && "([{".includes(tok.text)) depth++;
-      else if (tok.kind === "op" && ")]}".includes(tok.text)) depth--;
-      if (depth !== 0 || tok.kind !== "name" || t[k + 1]?.text !== "=" || !/^[(,]$/.test(t[k - 1]!.text))
-        continue;
-      let e = k + 2;
-      let d = 0;
-      while (e < call.close) {
-        const u = t[e]!;
-        if (u.kind === "op" && "([{".includes(u.text)) d++;
-        else if (u.kind === "op" && ")]}".includes(u.text)) d--;
-        else if (d === 0 && u.text === ",") break;
-        e++;
+    for (const arg of call.keywords) {
+      const kw = arg.name;
+      if (!arg.literal || used.has(startOf(arg))) continue;
+      const value = arg.literal.value;
+      const kind = kindOf(kw, value);
+      const listOfCols = kw === "columns" || kw === "subset" || kw === "features" || kw === "cols";
+      const wanted =
+        kind === "seed" ||
+        kind === "size" ||
+        kind === "path" ||
+        (listOfCols && kind === "columns") ||
+        (modelCall &&
+          !PLUMBING.test(kw) &&
+          (kind === "hyperparameter" || (ctor && typeof value !== "string")));
+      if (wanted) {
+        const name = kw.length === 1 && ctor ? `${call.name}_${kw}` : listOfCols ? `${call.name}_${kw}` : kw;
+        add(
+          name,
+          arg,
+          value,
+          listOfCols && kind === "columns" ? "columns" : kind === "other" ? "hyperparameter" : kind,
+        );
       }
-      const kw = tok.text;
-      if (used.has(k + 2)) continue;
-      const lit = literalAt(t, k + 2, e);
-      if (lit) {
-        const kind = kindOf(kw, lit.value);
-        const listOfCols = kw === "columns" || kw === "subset" || kw === "features" || kw === "cols";
-        const wanted =
-          kind === "seed" ||
-          kind === "size" ||
-          kind === "path" ||
-          (listOfCols && kind === "columns") ||
-          (modelCall &&
-            !PLUMBING.test(kw) &&
-            (kind === "hyperparameter" || (ctor && typeof lit.value !== "string")));
-        if (wanted) {
-          const name =
-            kw.length === 1 && ctor ? `${call.name}_${kw}` : listOfCols ? `${call.name}_${kw}` : kw;
-          add(
-            name,
-            k + 2,
-            e,
-            listOfCols && kind === "columns" ? "columns" : kind === "other" ? "hyperparameter" : kind,
-          );
-          for (let i = k + 2; i < e; i++) used.add(i);
-        }
-      }
-      k = e - 1;
     }
-    const positional = positionalArgs(t, call);
+    const positional = call.positional;
     if (/^(?:seed|manual_seed|set_seed|set_random_seed)$/.test(call.name) && positional.length === 1) {
       const p = positional[0]!;
-      if (!used.has(p.from)) {
-        add("seed", p.from, p.to, "seed");
-        used.add(p.from);
-      }
+      if (p.literal && !used.has(startOf(p))) add("seed", p, p.literal.value, "seed");
     }
     for (const p of positional) {
-      if (used.has(p.from) || p.to - p.from !== 1) continue;
-      const lit = literalAt(t, p.from, p.to);
-      if (lit && isPath(lit.value)) {
-        const name = pathName(lit.value);
-        add(name, p.from, p.to, "path");
-        const found = out[out.length - 1];
-        // "data/returns.csv" read and "out/returns.csv" written: returns_path and returns_output_path.
-        if (found)
-          found.altName = name.replace(/_path$/, isWriteCall(call, t) ? "_output_path" : "_input_path");
-        used.add(p.from);
-      }
+      if (!p.token || !p.literal || !isPath(p.literal.value) || used.has(startOf(p))) continue;
+      const name = pathName(p.literal.value);
+      add(name, p, p.literal.value, "path");
+      // "data/returns.csv" read and "out/returns.csv" written: returns_path and returns_output_path.
+      out[out.length - 1]!.altName = name.replace(
+        /_path$/,
+        isWriteCall(call, s.shape) ? "_output_path" : "_input_path",
+      );
     }
   }
   return out;

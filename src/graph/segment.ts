@@ -120,12 +120,16 @@ function blocksOf(anchored: StatementInfo[]): Block[] {
 
 /** `obj.method(…)` as a whole statement that modifies obj (not `inplace=True`): the name, else undefined. */
 function builderTarget(s: StatementInfo): string | undefined {
-  const t = s.tokens;
-  if (s.record.type !== "expression_statement" || t.length < 5) return undefined;
-  if (t[0]!.kind !== "name" || t[1]!.text !== "." || t[2]!.kind !== "name" || t[3]!.text !== "(")
-    return undefined;
-  if (t.some((x) => x.text === "inplace")) return undefined;
-  return s.strongModifies.includes(t[0]!.text) ? t[0]!.text : undefined;
+  if (s.record.type !== "expression_statement") return undefined;
+  const { line, column } = s.record.span;
+  // The statement starts with `name.method(`.
+  const head = s.calls.find(
+    (c) => c.span.line === line && c.span.column === column && c.receiver.length === 1,
+  );
+  const name = head?.receiver[0];
+  if (name === undefined || name === "?") return undefined;
+  if (s.calls.some((c) => c.keywords.some((k) => k.name === "inplace"))) return undefined;
+  return s.strongModifies.includes(name) ? name : undefined;
 }
 
 /** Resource-like values (open files, connections, figures) cannot be passed between steps: never cut them. */

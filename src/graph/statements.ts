@@ -1,11 +1,13 @@
 /**
  * Statement-level facts the step builder works on: the text of every top-level statement of every code
- * cell, its tokens and calls, and what kind of statement it is (import, definition, display, result, …).
+ * cell, its calls, and what kind of statement it is (import, definition, display, result, …).
  *
- * The analyzer's StatementRecord gives names (defines/reads/modifies); this file adds the shape of the code.
+ * The analyzer's StatementRecord gives names (defines/reads/modifies) and, when asked, the shape of the code
+ * (calls, arguments, literals: python/shape.ts); this file classifies statements from them.
  * Everything here is computed from the saved notebook text; nothing is run.
  */
 import type { Cell } from "../notebook/types.js";
+import { type CallShape, cellShapes, type StatementShape } from "../python/shape.js";
 import type {
   CellAnalysis,
   FunctionRecord,
@@ -13,7 +15,7 @@ import type {
   Span,
   StatementRecord,
 } from "../python/types.js";
-import { type CallSite, callSites, positionalArgs, type Token, tokenize } from "./pytokens.js";
+import { type CallSite, type Token, tokenize } from "./pytokens.js";
 import type { StatementRef } from "./types.js";
 
 export type StatementKind =
@@ -34,8 +36,12 @@ export interface StatementInfo {
   text: string;
   /** Offset of the statement text in the cell source. */
   offset: number;
-  tokens: Token[];
-  calls: CallSite[];
+  /** Calls, arguments and literals (empty for a definition: its body runs when called). */
+  shape: StatementShape;
+  /** `shape.calls`. */
+  calls: CallShape[];
+  /** The statement's tokens, made on first use (for reports.ts; everything else reads `shape`). */
+  readonly tokens: Token[];
   kind: StatementKind;
   /** The statement stands for an IPython line (magic, shell, help). */
   magic?: boolean;
@@ -226,31 +232,29 @@ const METRIC_CALLS = new Set([
 const METRIC_SUFFIX = /(?:_score|_error|_loss|_deviance)$/;
 const PREDICT_CALLS = new Set(["predict", "predict_proba", "predict_log_proba", "decision_function"]);
 
-export function isMetricCall(c: CallSite): boolean {
+/** `CallSite`: reports.ts still builds call records of the token era. */
+export function isMetricCall(c: Pick<CallShape, "name"> | CallSite): boolean {
   return METRIC_CALLS.has(c.name) || METRIC_SUFFIX.test(c.name);
 }
 
-export function isPredictCall(c: CallSite): boolean {
+export function isPredictCall(c: CallShape): boolean {
   return PREDICT_CALLS.has(c.name) && c.receiver.length > 0;
 }
 
-export function isWriteCall(c: CallSite, tokens: Token[]): boolean {
+export function isWriteCall(c: CallShape, shape: StatementShape): boolean {
   if (WRITE_METHODS.has(c.name) && c.receiver.length > 0) {
     // savefig/to_csv with no argument shows or returns a string instead of writing a file.
-    return positionalArgs(tokens, c).length > 0 || c.close - c.open > 1;
+    return c.hasArguments;
   }
   if (DUMP_METHODS.has(c.name) && c.receiver.length > 0) {
-    if (c.name === "to_json") return positionalArgs(tokens, c).length > 0;
-    if (c.name === "write") return true;
+    if (c.name === "to_json") return c.positional.length > 0;
     return true;
   }
   if (c.name === "open" && c.receiver.length === 0) {
     // open(path, "w"/"a"/"x"/"wb") writes; open(path) reads.
-    for (let k = c.open + 1; k < c.close; k++) {
-      const t = tokens[k]!;
-      if (t.kind === "string" && /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(t.text)) return true;
-    }
-    return false;
+    return shape.strings.some(
+      (t) => within(t.span, c.args) && /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(t.text),
+    );
   }
   if ((c.name === "save" || c.name === "dump") && c.receiver.length === 0) return true;
   return false;
@@ -285,7 +289,7 @@ const LOOK_BUILTINS = new Set([
   "enumerate",
 ]);
 
-function isShowCall(c: CallSite): boolean {
+function isShowCall(c: CallShape): boolean {
   if (SHOW_CALLS.has(c.name) && c.receiver.length <= 1) return true;
   if (c.receiver.length === 0 && LOOK_BUILTINS.has(c.name)) return true;
   if (c.receiver.length > 0 && SHOW_MODULES.has(c.receiver[0]!)) return c.name !== "savefig";
@@ -294,19 +298,6 @@ function isShowCall(c: CallSite): boolean {
 
 const STRUCTURAL = /^(?:function_definition|class_definition|decorated_definition)$/;
 const IMPORTS = /^(?:import_statement|import_from_statement|future_import_statement)$/;
-
-/** True when the statement has a top-level assignment (`x = …`, `x += …`, `x: T = …`). */
-function hasAssignment(tokens: Token[]): boolean {
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.kind !== "op") continue;
-    if ("([{".includes(t.text)) depth++;
-    else if (")]}".includes(t.text)) depth--;
-    else if (depth === 0 && (t.text === "=" || /^[-+*/%&|^@]=$|^(?:\*\*|\/\/|>>|<<)=$/.test(t.text)))
-      return true;
-  }
-  return false;
-}
 
 // Line magics that only configure the interactive session (display, reloading): exploration.
 const SESSION_MAGICS = new Set([
@@ -358,24 +349,24 @@ function classifyMagic(ca: CellAnalysis, rec: StatementRecord): StatementKind | 
 
 function classify(
   rec: StatementRecord,
-  tokens: Token[],
-  calls: CallSite[],
+  shape: StatementShape,
   strongModifies: string[],
 ): { kind: StatementKind; result?: ResultKind } {
+  const calls = shape.calls;
   if (IMPORTS.test(rec.type)) return { kind: "import" };
   if (STRUCTURAL.test(rec.type)) return { kind: "definition" };
-  if (calls.some((c) => isWriteCall(c, tokens))) return { kind: "result", result: "write" };
+  if (calls.some((c) => isWriteCall(c, shape))) return { kind: "result", result: "write" };
   // A metric over predictions (`mse = mean_squared_error(y, model.predict(X))`) is an evaluation.
   if (calls.some(isMetricCall)) return { kind: "result", result: "metric" };
   if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
-  const assigns = hasAssignment(tokens);
+  const assigns = shape.assigns;
   const simple = rec.type === "expression_statement" || rec.type === "for_statement";
   // Loop targets (`for c in cols: print(c)`) may be defined by a display loop; findExploration checks their users.
   const definesOnlyLoopTargets = rec.defines.length === 0 || rec.type === "for_statement";
   if (simple && !assigns && strongModifies.length === 0 && definesOnlyLoopTargets) {
     // A bare expression (`df`, `df.shape`, `df["a"]`) or calls that all only show or look. A bare call to
     // anything else (`np.random.seed(0)`, `os.makedirs(…)`, `train(model)`) acts, even when Jupyter shows its value.
-    const top = calls.filter((c) => !calls.some((o) => o !== c && o.open < c.open && c.close < o.close));
+    const top = calls.filter((c) => !calls.some((o) => o !== c && within(c.args, o.args)));
     if (rec.type === "expression_statement" && calls.length === 0) return { kind: "display" };
     if (top.length > 0 && top.every(isShowCall)) return { kind: "display" };
     if (rec.type === "for_statement" && calls.length > 0 && calls.every((c) => isShowCall(c) || isLook(c)))
@@ -384,7 +375,7 @@ function classify(
   return { kind: "compute" };
 }
 
-function isLook(c: CallSite): boolean {
+function isLook(c: CallShape): boolean {
   return (
     c.receiver.length === 0 && ["len", "range", "enumerate", "zip", "str", "round", "sorted"].includes(c.name)
   );
@@ -458,6 +449,14 @@ function attachDrawingsToSavedFigures(out: StatementInfo[]): void {
   }
 }
 
+const EMPTY_SHAPE: StatementShape = {
+  calls: [],
+  assigns: false,
+  compares: false,
+  hasLiteral: false,
+  strings: [],
+};
+
 /** Build the statement list of a notebook, in notebook order. */
 export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): StatementInfo[] {
   const fns = functionIndex(analysis);
@@ -467,16 +466,16 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
     const cell = cells[ca.cellIndex];
     const source = cell?.source ?? "";
     const starts = lineStarts(source);
+    // An analysis made without `shapes` (analyzeNotebook(nb, { shapes: true })): parse the cell once more.
+    const parsed = ca.statements.some((r) => r.shape === undefined) ? cellShapes(source) : undefined;
     ca.statements.forEach((rec, i) => {
       const from = offsetOf(starts, rec.span.line, rec.span.column);
       const to = offsetOf(starts, rec.span.endLine, rec.span.endColumn);
       const text = source.slice(from, Math.max(from, to));
-      // A helper's body is the helper's business (its reads are in FunctionRecord); skip tokenizing it.
-      const tokens = STRUCTURAL.test(rec.type) ? [] : tokenize(text);
-      const calls = callSites(tokens);
+      const shape = rec.shape ?? parsed?.[i] ?? EMPTY_SHAPE;
       const { modifies, strongModifies } = confirmedMods(ca, rec);
       const magicKind = classifyMagic(ca, rec);
-      const { kind, result } = magicKind ? { kind: magicKind } : classify(rec, tokens, calls, strongModifies);
+      const { kind, result } = magicKind ? { kind: magicKind } : classify(rec, shape, strongModifies);
       const referenced = rec.reads.filter((r) => fns.has(r));
       const { helpers, globals, globalWrites } = helperClosure(referenced, fns);
       const ownDefs = new Set(rec.defines);
@@ -490,14 +489,20 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       if (kind === "definition")
         for (const fn of ca.functions)
           if (within(fn.span, rec.span)) for (const g of fn.globalReads) if (importBound.has(g)) eff.add(g);
+      let tokens: Token[] | undefined;
       const info: StatementInfo = {
         ref: { cell: ca.cellIndex, statement: i },
         pos: out.length,
         record: rec,
         text,
         offset: from,
-        tokens,
-        calls,
+        shape,
+        calls: shape.calls,
+        get tokens() {
+          // A helper's body is the helper's business (its reads are in FunctionRecord).
+          tokens ??= STRUCTURAL.test(rec.type) ? [] : tokenize(text);
+          return tokens;
+        },
         kind,
         effectiveReads: [...eff],
         // A call to a function with `global x` binds x where it is called.

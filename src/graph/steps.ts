@@ -388,12 +388,7 @@ function stepParameters(
   const startsByCell = new Map<number, number[]>();
   for (const s of members) {
     // Cheap pre-check: statements without a literal have no parameter.
-    if (
-      !s.tokens.some(
-        (t) => t.kind === "string" || t.kind === "number" || t.text === "True" || t.text === "False",
-      )
-    )
-      continue;
+    if (!s.shape.hasLiteral) continue;
     const source = cells[s.ref.cell]?.source ?? "";
     let starts = startsByCell.get(s.ref.cell);
     if (!starts) {

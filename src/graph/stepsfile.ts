@@ -16,7 +16,7 @@
 import { parse } from "yaml";
 import { FledgeError } from "../errors.js";
 import type { Notebook } from "../notebook/types.js";
-import { PY_KEYWORDS } from "./pytokens.js";
+import { PYTHON_KEYWORDS } from "../python/shape.js";
 import type { UserSteps } from "./steps.js";
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -34,7 +34,7 @@ function fail(file: string, message: string): never {
 }
 
 function checkName(file: string, name: unknown, where: string): string {
-  if (typeof name !== "string" || !IDENT.test(name) || PY_KEYWORDS.has(name))
+  if (typeof name !== "string" || !IDENT.test(name) || PYTHON_KEYWORDS.has(name))
     fail(file, `${where}: name ${JSON.stringify(name)} is not a snake_case Python identifier`);
   return name;
 }

@@ -19,6 +19,7 @@ import { RECEIVER_RULES } from "./modifications.js";
 import type { SNode } from "./parser.js";
 import { parsePython } from "./parser.js";
 import { type Event, type Scope, Walker } from "./scopes.js";
+import { cellText, shapeOf } from "./shape.js";
 import { collectDiagnostics, statementDisplay } from "./statements.js";
 import type { CellAnalysis, FunctionRecord, Modification, NameRef, Span, StatementRecord } from "./types.js";
 
@@ -26,6 +27,8 @@ export interface AnalyzeOptions {
   /** "3.11" or "3.11.7"; decides which names are builtins. Default: the newest supported. */
   pythonVersion?: string;
   cellId?: string;
+  /** Also give each statement its shape (calls, arguments, literals: shape.ts), for map/extract; check needs none. */
+  shapes?: boolean;
 }
 
 /** Conventional module aliases: a method call on them is never a modification, even before their import. */
@@ -127,6 +130,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     }
   }
 
+  const shapeText = options.shapes ? cellText(masked.masked, source, masked.magics.length > 0) : undefined;
   const statements: StatementRecord[] = topLevel.map((n, i) => {
     const rec: StatementRecord = {
       span: spanOf(n),
@@ -143,6 +147,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     }
     const magic = masked.magicRows.get(n.sr);
     if (magic !== undefined) rec.magic = magic;
+    if (shapeText) rec.shape = shapeOf(n, shapeText);
     return rec;
   });
 

@@ -28,7 +28,8 @@ export function notebookPythonVersion(nb: Notebook): string {
 }
 
 /**
- * Analyse every code cell. Pure: no I/O. Requires `await initPython()` first.
+ * Analyse every code cell. Pure: no I/O. Requires `await initPython()` first. `shapes`: also each statement's
+ * shape (python/shape.ts), for map/extract.
  *
  * On top of the per-cell analysis it applies what needs the whole notebook:
  * - general-rule modifications (`obj.method()` with its result dropped) of names that some cell binds by an
@@ -36,12 +37,13 @@ export function notebookPythonVersion(nb: Notebook): string {
  * - aliases made in earlier cells (`X = df` in cell 1) turn a modification of `X` in a later cell into a
  *   possible modification of `df`.
  */
-export function analyzeNotebook(nb: Notebook): NotebookAnalysis {
+export function analyzeNotebook(nb: Notebook, request: { shapes?: boolean } = {}): NotebookAnalysis {
   const pythonVersion = notebookPythonVersion(nb);
   const cells: CellAnalysis[] = [];
   nb.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code") return;
     const options: AnalyzeOptions = { pythonVersion };
+    if (request.shapes) options.shapes = true;
     if (typeof cell.id === "string") options.cellId = cell.id;
     cells.push(analyzeCell(cell.source, index, options));
   });

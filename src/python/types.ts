@@ -8,6 +8,7 @@
  * without shifting positions). `endLine`/`endColumn` point just after the last character (exclusive end), so a
  * one-character name at column 5 has endColumn 6.
  */
+import type { StatementShape } from "./shape.js";
 
 export interface Span {
   line: number;
@@ -168,6 +169,8 @@ export interface StatementRecord {
    * line was masked to, `files = !ls` (an assignment whose value is the magic), or the statement `%time` runs.
    */
   magic?: number;
+  /** Calls, arguments and literals (python/shape.ts); only when asked for (`AnalyzeOptions.shapes`). */
+  shape?: StatementShape;
 }
 
 export interface NotebookAnalysis {
