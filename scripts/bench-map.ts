@@ -70,7 +70,7 @@ async function main() {
   const violations: string[] = [];
   const strategies = new Map<string, number>();
   for (const { file, nb } of usable) {
-    const analysis = analyzeNotebook(nb);
+    const analysis = analyzeNotebook(nb, { shapes: true });
     const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
     steps += map.steps.length;
     strategies.set(map.strategy.kind, (strategies.get(map.strategy.kind) ?? 0) + 1);
@@ -106,7 +106,7 @@ async function main() {
       };
       const nb = (await readNotebookFile(file)).notebook;
       lap("read");
-      const analysis = analyzeNotebook(nb);
+      const analysis = analyzeNotebook(nb, { shapes: true });
       lap("analyze");
       const graph = buildDataflow(analysis);
       lap("dataflow");
@@ -147,7 +147,7 @@ async function main() {
     const perBig: number[] = [];
     const perCpu: number[] = [];
     for (const { nb } of usable) {
-      const analysis = analyzeNotebook(nb);
+      const analysis = analyzeNotebook(nb, { shapes: true });
       const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis));
       const times: number[] = [];
       const cpuTimes: number[] = [];

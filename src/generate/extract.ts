@@ -37,7 +37,7 @@ export interface Analysed {
 
 /** The analysis and workflow map of a notebook (initExtract() must have completed). */
 export function analyseForExtract(nb: Notebook): Analysed {
-  const analysis = analyzeNotebook(nb);
+  const analysis = analyzeNotebook(nb, { shapes: true });
   const graph = buildDataflow(analysis);
   return { analysis, map: buildWorkflowMap(nb, analysis, graph) };
 }

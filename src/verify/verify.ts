@@ -119,7 +119,7 @@ export async function loadProject(projectDir: string): Promise<ProjectContext> {
   const nb = (await readNotebookFile(notebookPath)).notebook;
   await initPython();
   await initGenerate();
-  const analysis = analyzeNotebook(nb);
+  const analysis = analyzeNotebook(nb, { shapes: true });
   const flow = buildDataflow(analysis);
   const map = buildWorkflowMap(nb, analysis, flow);
   const saved = readStepsFile(dir);

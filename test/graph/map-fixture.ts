@@ -19,7 +19,7 @@ export interface Mapped {
 
 export async function mapNotebook(nb: Notebook, options: WorkflowMapOptions = {}): Promise<Mapped> {
   await initPython();
-  const analysis = analyzeNotebook(nb);
+  const analysis = analyzeNotebook(nb, { shapes: true });
   const map = buildWorkflowMap(nb, analysis, buildDataflow(analysis), options);
   return { nb, analysis, map };
 }

@@ -120,7 +120,7 @@ export const command: Command = {
       user = parseStepsFile(text, stepsFile, nb);
     }
     await initPython();
-    const analysis = analyzeNotebook(nb);
+    const analysis = analyzeNotebook(nb, { shapes: true });
     const graph = buildDataflow(analysis);
     let map: ReturnType<typeof buildWorkflowMap>;
     try {
