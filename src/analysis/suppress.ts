@@ -40,6 +40,8 @@ export function isSuppressed(nb: Notebook, finding: Finding): boolean {
     }
   }
   if (finding.output !== undefined) return false;
+  // Most cells carry no suppression comment: no need to split them into lines for every finding.
+  if (!/fledge/i.test(cell.source)) return false;
   const lines = cell.source.split("\n");
   for (let l = finding.line; l <= Math.max(finding.line, finding.endLine); l++) {
     const m = LINE_RE.exec(lines[l - 1] ?? "");
