@@ -47,7 +47,16 @@ export function analyzeNotebook(nb: Notebook, request: { shapes?: boolean } = {}
     if (typeof cell.id === "string") options.cellId = cell.id;
     cells.push(analyzeCell(cell.source, index, options));
   });
+  return finishNotebookAnalysis(pythonVersion, cells);
+}
 
+/**
+ * The notebook-level part of `analyzeNotebook` over per-cell results made by `analyzeCell` (fresh, or restored from
+ * a cache such as analysis/cache.ts): drops general-rule modifications of imported names and adds modifications
+ * through aliases made in earlier cells. Mutates the cells' `modifies` (so a caller that stores cell results
+ * must serialise them first) and returns the notebook's analysis.
+ */
+export function finishNotebookAnalysis(pythonVersion: string, cells: CellAnalysis[]): NotebookAnalysis {
   const imported = new Set<string>();
   for (const c of cells) for (const imp of c.imports) for (const b of imp.binds) imported.add(b);
   const aliases = new Map<string, string>();
