@@ -30,6 +30,7 @@ import { loadavg } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as AnalysisLib from "../src/analysis/index.js";
+import type * as CheckCommand from "../src/cli/commands/check.js";
 import type * as GraphLib from "../src/graph/dataflow.js";
 import type * as NotebookLib from "../src/notebook/index.js";
 import type * as PythonLib from "../src/python/index.js";
@@ -48,15 +49,6 @@ interface WorkerResult {
   single: (Timing | null)[];
   warm: (Timing | null)[];
   findings: number;
-}
-
-function notebooks(root: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(root, { withFileTypes: true })) {
-    if (e.isDirectory() && e.name !== ".ipynb_checkpoints") out.push(...notebooks(join(root, e.name)));
-    else if (e.name.endsWith(".ipynb")) out.push(join(root, e.name));
-  }
-  return out.sort();
 }
 
 const TASKS = `/proc/self/task`;
@@ -102,7 +94,10 @@ async function worker(folder: string, dist: string | undefined): Promise<void> {
   const { readNotebookFile, requirePythonKernel } = await lib<typeof NotebookLib>("notebook/index");
   const { analyzeNotebook, initPython } = await lib<typeof PythonLib>("python/index");
 
-  const files = notebooks(resolve(folder));
+  // The CLI's own walk, so the notebooks come in the order `fledge check <folder>` checks them (its order decides
+  // which notebooks meet the cold JIT and WebAssembly tiers).
+  const { findNotebooks } = await lib<typeof CheckCommand>("cli/commands/check");
+  const files = findNotebooks(resolve(folder));
   const w = performance.now();
   const t = threadCpu();
   await initPython();

@@ -52,7 +52,7 @@ describe("requirement files beside a notebook", () => {
     const env = loadEnvironment(join(dir, "analysis.ipynb"), dir);
     expect([...(env.declared ?? [])].sort()).toEqual(["lightgbm", "seaborn", "xgboost"]);
     expect(env.requirementFiles?.sort()).toEqual(["environment.yml", "pyproject.toml", "requirements.txt"]);
-    expect([...env.localModules]).toEqual(["helpers"]);
+    expect([...(env.localModules ?? [])]).toEqual(["helpers"]);
 
     const broken = folder({ "a.ipynb": "{}", "environment.yml": "dependencies: [unclosed\n" });
     const none = loadEnvironment(join(broken, "a.ipynb"), broken);
