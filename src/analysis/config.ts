@@ -22,11 +22,23 @@ export interface FledgeConfig {
   failOn?: Severity;
   /** Gitignore-style patterns of files to leave out when a folder is checked. */
   exclude?: string[];
+  /** Where `fledge check` keeps its analysis cache (absolute; a relative setting is from the pyproject.toml's folder). */
+  cacheDir?: string;
   /** The pyproject.toml the settings came from. */
   source?: string;
 }
 
-const KEYS = new Set(["select", "ignore", "fail-on", "fail_on", "exclude", "extend-ignore", "extend-select"]);
+const KEYS = new Set([
+  "select",
+  "ignore",
+  "fail-on",
+  "fail_on",
+  "exclude",
+  "extend-ignore",
+  "extend-select",
+  "cache-dir",
+  "cache_dir",
+]);
 
 /** `[tool.fledge]` of the nearest pyproject.toml (searching upwards from `start`) that has one. */
 export function loadConfig(start: string): FledgeConfig {
@@ -73,7 +85,7 @@ function readFledgeTable(file: string): FledgeConfig | undefined {
       location: { file },
       hint:
         'Valid keys: select, ignore (lists of codes such as "FL104" or prefixes such as "FL2"), fail-on ' +
-        '("error", "warning" or "info"), exclude (a list of gitignore-style patterns).',
+        '("error", "warning" or "info"), exclude (a list of gitignore-style patterns), cache-dir (a folder).',
     });
   };
   if (typeof table !== "object" || table === null || Array.isArray(table)) return bad("must be a table");
@@ -101,6 +113,11 @@ function readFledgeTable(file: string): FledgeConfig | undefined {
   }
   const exclude = strings("exclude");
   if (exclude) config.exclude = exclude;
+  const cacheDir = t["cache-dir"] ?? t.cache_dir;
+  if (cacheDir !== undefined) {
+    if (typeof cacheDir !== "string" || cacheDir === "") bad("cache-dir must be a folder name");
+    config.cacheDir = resolve(dirname(file), cacheDir as string);
+  }
   return config;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import type { Ignore } from "ignore";
+import { AnalysisCache, CACHE_DIR_NAME, defaultCacheDir } from "../../analysis/cache.js";
 import {
   aggregateStats,
   applyFixes,
@@ -33,8 +34,10 @@ import { compareNames } from "../../compare.js";
 import { FledgeError } from "../../errors.js";
 import { writeFileAtomic } from "../../notebook/fs.js";
 import { readNotebookFile, requirePythonKernel } from "../../notebook/load.js";
+import type { Notebook } from "../../notebook/types.js";
 import { serializeNotebook } from "../../notebook/write.js";
-import { initPython } from "../../python/index.js";
+import { analyzeNotebook, initPython } from "../../python/index.js";
+import type { NotebookAnalysis } from "../../python/types.js";
 import type { CliContext, Command, ParsedArgs } from "../command.js";
 import { version } from "../main.js";
 
@@ -52,6 +55,7 @@ const ALWAYS_SKIPPED = new Set([
   "__pycache__",
   ".tox",
   ".mypy_cache",
+  CACHE_DIR_NAME,
 ]);
 
 function list(v: ParsedArgs["values"][string]): string[] {
@@ -142,7 +146,7 @@ export const command: Command = {
   name: "check",
   summary: "find hidden state and reproducibility problems (static)",
   usage:
-    "check <notebook or folder>… [--format pretty|json|sarif|github] [--select CODES] [--ignore CODES] [--fail-on LEVEL] [--fix [--in-place]] [--stats] [--explain CODE]",
+    "check <notebook or folder>… [--format pretty|json|sarif|github] [--select CODES] [--ignore CODES] [--fail-on LEVEL] [--fix [--in-place]] [--stats] [--explain CODE] [--no-cache | --cache-dir DIR]",
   help: [
     [
       "--format FORMAT",
@@ -171,7 +175,16 @@ export const command: Command = {
       "with --execute: the Python (with ipykernel) to run; default $FLEDGE_PYTHON or the kernelspec",
     ],
     ["--cell-timeout SECONDS", "with --execute: limit for each cell (default 600)"],
-    ["", "Settings: [tool.fledge] in the nearest pyproject.toml (select, ignore, fail-on, exclude)."],
+    ["--no-cache", "analyse every cell afresh; read and write no cache (also: FLEDGE_NO_CACHE=1)"],
+    [
+      "--cache-dir DIR",
+      "keep the per-cell analysis cache in DIR (also: FLEDGE_CACHE_DIR); default: .fledge_cache in",
+    ],
+    ["", "the project root (nearest folder with pyproject.toml or .git), else the current folder"],
+    [
+      "",
+      "Settings: [tool.fledge] in the nearest pyproject.toml (select, ignore, fail-on, exclude, cache-dir).",
+    ],
     ["", "Suppress: `# fledge: ignore[FL104]` on a line, or the cell tag `fledge:ignore[FL104]`."],
     ["", "Folders are searched recursively for .ipynb files, honouring .gitignore."],
   ],
@@ -195,6 +208,8 @@ export const command: Command = {
     execute: { type: "boolean" },
     python: { type: "string" },
     "cell-timeout": { type: "string" },
+    "no-cache": { type: "boolean" },
+    "cache-dir": { type: "string" },
   },
   async run(args, ctx) {
     const explain = args.values.explain as string | undefined;
@@ -239,6 +254,9 @@ export const command: Command = {
     if (args.values.execute && (args.values.fix || args.values.stats)) {
       throw new FledgeError("E_USAGE", "--execute cannot be combined with --fix or --stats");
     }
+    if (args.values["no-cache"] && args.values["cache-dir"] !== undefined) {
+      throw new FledgeError("E_USAGE", "--cache-dir makes no sense with --no-cache");
+    }
     if (args.positionals.length === 0) {
       throw new FledgeError("E_USAGE", "no notebook given", {
         hint: "Usage: fledge check <notebook or folder>…",
@@ -268,7 +286,7 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
     } else targets.push({ file: full, explicit: true });
   }
   const single = targets.length === 1 && targets[0]!.explicit;
-  await initPython();
+  const analyze = analyzer(args, ctx);
 
   const configs = new Map<string, FledgeConfig>();
   const envs = new Map<string, CheckEnvironment>();
@@ -331,7 +349,9 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
       env = loadEnvironment(target.file, ctx.cwd);
       envs.set(dir, env);
     }
+    const analysis = await analyze(target.file, nb, config);
     const result = runChecks(nb, {
+      analysis,
       environment: env,
       ...(settings.select ? { select: settings.select } : {}),
       ignore: settings.ignore,
@@ -342,7 +362,9 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
       // Statistics count every rule, whatever --select says.
       stats.push(
         notebookStats(
-          settings.select || settings.ignore.length > 0 ? runChecks(nb, { environment: env }) : result,
+          settings.select || settings.ignore.length > 0
+            ? runChecks(nb, { environment: env, analysis: await analyze(target.file, nb, config) })
+            : result,
         ),
       );
       continue;
@@ -359,10 +381,23 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
     if (args.values.execute) {
       report.execution = await executeOne(target.file, nb, result.findings, args, ctx, display);
     }
-    if (args.values.fix)
-      report.fixes = await fixOne(target.file, nb, result, Boolean(args.values["in-place"]), display, env);
+    if (args.values.fix) {
+      // The fixed notebook's cells mostly hit the original's entries; it is not the file's content: not stored.
+      const analyzeFixed = (fixed: Notebook) => analyze(target.file, fixed, config, false);
+      report.fixes = await fixOne(
+        target.file,
+        nb,
+        result,
+        Boolean(args.values["in-place"]),
+        display,
+        env,
+        analyzeFixed,
+      );
+    }
   }
   if (progress) ctx.stderr.write(`\r${" ".repeat(70)}\r`);
+  const cacheNote = analyze.writeError();
+  if (cacheNote) ctx.stderr.write(`${cacheNote}\n`);
 
   if (args.values.stats) {
     ctx.stdout.write(formatStats(aggregateStats(stats, unreadable, countsOnly)));
@@ -377,6 +412,55 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   } else ctx.stdout.write(toPretty(reports, { color: ctx.color, table: targets.length > 1 }));
   if (unreadable > 0) return 2;
   return failing ? 1 : 0;
+}
+
+type Analyze = ((
+  file: string,
+  nb: Notebook,
+  config: FledgeConfig,
+  store?: boolean,
+) => Promise<NotebookAnalysis>) & {
+  /** The one note to print when the cache could not be written (the check itself went on). */
+  writeError(): string | undefined;
+};
+
+/**
+ * The analysis of each notebook, through the per-cell cache (analysis/cache.ts) unless --no-cache or
+ * FLEDGE_NO_CACHE. The grammar loads only when some cell is not in the cache.
+ */
+function analyzer(args: ParsedArgs, ctx: CliContext): Analyze {
+  const off = ctx.env.FLEDGE_NO_CACHE;
+  const disabled = Boolean(args.values["no-cache"]) || (off !== undefined && !/^(?:|0|false|no)$/i.test(off));
+  const flagDir = (args.values["cache-dir"] as string | undefined) ?? (ctx.env.FLEDGE_CACHE_DIR || undefined);
+  const fixedDir = flagDir === undefined ? undefined : resolve(ctx.cwd, flagDir);
+  const cache = disabled ? undefined : new AnalysisCache();
+  const dirs = new Map<string, string>();
+  let ready: Promise<void> | undefined;
+  const python = () => {
+    ready ??= initPython();
+    return ready;
+  };
+  const analyze = async (file: string, nb: Notebook, config: FledgeConfig, store = true) => {
+    if (!cache) {
+      await python();
+      return analyzeNotebook(nb);
+    }
+    let dir = fixedDir ?? config.cacheDir ?? dirs.get(dirname(file));
+    if (dir === undefined) {
+      dir = defaultCacheDir(file, ctx.cwd);
+      dirs.set(dirname(file), dir);
+    }
+    const found = cache.lookup(dir, file, nb, { store });
+    if (found.misses > 0) await python();
+    return found.finish();
+  };
+  return Object.assign(analyze, {
+    writeError: () => {
+      const e = cache?.writeError;
+      if (!e) return undefined;
+      return `fledge check: note: cannot write the analysis cache in ${e.dir} (${e.message}); checked without storing it (--no-cache turns the cache off, --cache-dir moves it)`;
+    },
+  });
 }
 
 /** Run the notebook top to bottom in a fresh kernel and mark each predicted failure confirmed/refuted. */
@@ -435,6 +519,7 @@ async function fixOne(
   inPlace: boolean,
   display: (f: string) => string,
   env: CheckEnvironment,
+  analyze: (nb: Notebook) => Promise<NotebookAnalysis>,
 ): Promise<NonNullable<FileReport["fixes"]>> {
   const fixed = applyFixes(nb, result);
   const out: NonNullable<FileReport["fixes"]> = { applied: fixed.applied, suggested: fixed.suggested };
@@ -458,7 +543,10 @@ async function fixOne(
   await writeFileAtomic(target, serializeNotebook(fixed.notebook));
   out.written = display(target);
   // Say what is left, from the file as written.
-  const after = runChecks(fixed.notebook, { environment: env }).findings;
+  const after = runChecks(fixed.notebook, {
+    environment: env,
+    analysis: await analyze(fixed.notebook),
+  }).findings;
   const errors = after.filter((f) => f.severity === "error").length;
   out.applied.push(`after the fixes ${after.length} findings remain (${errors} errors)`);
   return out;

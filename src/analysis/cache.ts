@@ -1,0 +1,313 @@
+/**
+ * A persistent per-cell cache of the Python analysis for `fledge check`, so that re-checking notebooks whose cells
+ * did not change skips their parse (and, when every cell hits, loading the grammar at all).
+ *
+ * Unit: one code cell's `CellAnalysis`, a pure function of (cell source, Python version, analysis code). It is
+ * stored without `cellIndex`/`cellId` (restored on a hit) and before the notebook-level pass
+ * (`finishNotebookAnalysis`), which then runs over cached and fresh cells alike.
+ *
+ * Layout: `<cache dir>/v1/<hash of the notebook's absolute path>.cells`, one file per notebook holding only its
+ * current code cells (a deleted cell drops out on the next write). The cache dir (default `.fledge_cache` in the
+ * notebook's project root: the nearest folder above it with a pyproject.toml or .git, else the current folder)
+ * gets a `.gitignore` (`*`) and a `CACHEDIR.TAG` when fledge creates it. File format (UTF-8 text):
+ *
+ *   fledge-analysis-cache v1 <salt>
+ *   <key>\t<CellAnalysis JSON without cellIndex/cellId>      one line per code cell, in notebook order
+ *   end <number of cell lines> <sha256 of everything above, base64url>
+ *
+ * key = SHA-256 of (Python version, cell source), 132 bits; salt = SHA-256 of the text of the python/ modules that
+ * run (src/*.ts under tsx, dist/*.js when built) and of the grammar/runtime wasm files' size and mtime, computed
+ * once per process — so any rebuild of the analysis code misses, whatever package.json's version says.
+ * A file with another header, a missing or wrong trailer, or a line that does not parse is ignored (as if absent)
+ * and rewritten. Writes go to a temporary file in the same folder renamed over the target (atomic; concurrent
+ * processes each rename a complete file, the last one wins); no fsync: the cache is disposable, and a file torn
+ * by a crash fails the trailer check. A write that fails disables writing for the rest of the run and is
+ * reported through `writeError` (the CLI prints one note); reading never fails.
+ *
+ * Reads and writes files; never prints.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Notebook } from "../notebook/types.js";
+import {
+  type AnalyzeOptions,
+  analyzeCell,
+  finishNotebookAnalysis,
+  notebookPythonVersion,
+} from "../python/index.js";
+import type { CellAnalysis, NotebookAnalysis } from "../python/types.js";
+
+/** Bump when the file format or what is stored changes. */
+const FORMAT = "v1";
+const HEADER = "fledge-analysis-cache";
+/** The default cache folder's name, in the project root. */
+export const CACHE_DIR_NAME = ".fledge_cache";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
+
+let processSalt: string | undefined;
+
+/**
+ * What the analysis code is: a hash of the python/ modules' text (the files of the build that runs) and of the
+ * wasm files' size and mtime. Memoised for the default folder.
+ */
+export function analysisSalt(pythonDir?: string): string {
+  if (pythonDir === undefined && processSalt !== undefined) return processSalt;
+  const dir = pythonDir ?? fileURLToPath(new URL("../python/", import.meta.url));
+  const hash = createHash("sha256").update(`${FORMAT}\0`);
+  const names = readdirSync(dir)
+    .filter((n) => /\.(?:ts|js)$/.test(n) && !n.endsWith(".d.ts"))
+    .sort();
+  for (const name of names)
+    hash
+      .update(`${name}\0`)
+      .update(readFileSync(join(dir, name)))
+      .update("\0");
+  if (pythonDir === undefined) {
+    const require = createRequire(import.meta.url);
+    for (const wasm of ["tree-sitter-python/tree-sitter-python.wasm", "web-tree-sitter/tree-sitter.wasm"]) {
+      try {
+        const st = statSync(require.resolve(wasm));
+        hash.update(`${wasm}\0${st.size}\0${st.mtimeMs}\0`);
+      } catch {
+        hash.update(`${wasm}\0missing\0`);
+      }
+    }
+  }
+  const salt = hash.digest("base64url").slice(0, 22);
+  if (pythonDir === undefined) processSalt = salt;
+  return salt;
+}
+
+/** The project root of a notebook: the nearest folder above it with a pyproject.toml or .git, else `cwd`. */
+export function projectRoot(notebookFile: string, cwd: string): string {
+  let dir = dirname(resolve(cwd, notebookFile));
+  for (;;) {
+    if (existsSync(join(dir, "pyproject.toml")) || existsSync(join(dir, ".git"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(cwd);
+    dir = parent;
+  }
+}
+
+/** The default cache folder for a notebook: `.fledge_cache` in its project root. */
+export function defaultCacheDir(notebookFile: string, cwd: string): string {
+  return join(projectRoot(notebookFile, cwd), CACHE_DIR_NAME);
+}
+
+/** Where a notebook's entries live inside a cache folder. */
+export function cacheFileFor(cacheDir: string, notebookFile: string): string {
+  const key = createHash("sha256").update(resolve(notebookFile)).digest("hex").slice(0, 24);
+  return join(cacheDir, FORMAT, `${key}.cells`);
+}
+
+/** One notebook looked up: how many code cells must be analysed afresh, and `finish()` to get the analysis. */
+export interface CacheLookup {
+  hits: number;
+  misses: number;
+  /** The notebook's analysis (as `analyzeNotebook` gives it). With misses, `await initPython()` must have run. */
+  finish(): NotebookAnalysis;
+}
+
+export interface AnalysisCacheOptions {
+  /** Override the analysis-code salt (tests). */
+  salt?: string;
+  /** Look up, but never write (default false). */
+  readOnly?: boolean;
+}
+
+interface Entry {
+  key: string;
+  /** The stored line's JSON text (what a rewrite puts back). */
+  text: string;
+}
+
+type Stored = Omit<CellAnalysis, "cellIndex" | "cellId">;
+
+export class AnalysisCache {
+  readonly salt: string;
+  readonly readOnly: boolean;
+  /** Set when a write failed (writing is then off for the rest of the run). */
+  writeError: { dir: string; message: string } | undefined;
+  /** The latest notebook's entries, by path: a second lookup of it in the same run (--stats, --fix) hits. */
+  private recent: { file: string; entries: Map<string, string> } | undefined;
+  private readonly readyDirs = new Set<string>();
+
+  constructor(options: AnalysisCacheOptions = {}) {
+    this.salt = options.salt ?? analysisSalt();
+    this.readOnly = options.readOnly ?? false;
+  }
+
+  /**
+   * Look up the notebook's code cells in `cacheDir`; `file` names the notebook (its absolute path is the key).
+   * `store: false`: do not write what `finish()` analyses (a notebook that is not the file's content, such as
+   * what --fix made of it).
+   */
+  lookup(cacheDir: string, file: string, nb: Notebook, options: { store?: boolean } = {}): CacheLookup {
+    const path = cacheFileFor(cacheDir, file);
+    const stored = this.recent?.file === path ? this.recent.entries : this.read(path);
+    const pythonVersion = notebookPythonVersion(nb);
+    const slots: { index: number; source: string; cellId?: string; key: string; cached?: Stored }[] = [];
+    let hits = 0;
+    nb.cells.forEach((cell, index) => {
+      if (cell.cell_type !== "code") return;
+      const key = sha256(`${pythonVersion}\n${cell.source}`).slice(0, 22);
+      const slot: (typeof slots)[number] = { index, source: cell.source, key };
+      if (typeof cell.id === "string") slot.cellId = cell.id;
+      const text = stored.get(key);
+      if (text !== undefined) {
+        const parsed = parseStored(text);
+        if (parsed) {
+          slot.cached = parsed;
+          hits++;
+        }
+      }
+      slots.push(slot);
+    });
+    return {
+      hits,
+      misses: slots.length - hits,
+      finish: () => {
+        const entries: Entry[] = [];
+        const cells = slots.map((s) => {
+          let analysis: CellAnalysis;
+          if (s.cached) {
+            analysis = { cellIndex: s.index, ...s.cached };
+            entries.push({ key: s.key, text: stored.get(s.key)! });
+          } else {
+            const options: AnalyzeOptions = { pythonVersion };
+            analysis = analyzeCell(s.source, s.index, options);
+            // Serialised now: the notebook-level pass below mutates `modifies`.
+            const { cellIndex: _i, cellId: _c, ...rest } = analysis;
+            entries.push({ key: s.key, text: JSON.stringify(rest) });
+          }
+          if (s.cellId !== undefined) analysis.cellId = s.cellId;
+          return analysis;
+        });
+        const now = new Map(entries.map((e) => [e.key, e.text]));
+        if (options.store === false) return finishNotebookAnalysis(pythonVersion, cells);
+        this.recent = { file: path, entries: now };
+        const unchanged =
+          slots.length === hits && stored.size === now.size && [...now.keys()].every((k) => stored.has(k));
+        if (!unchanged) this.write(cacheDir, path, entries);
+        return finishNotebookAnalysis(pythonVersion, cells);
+      },
+    };
+  }
+
+  /** The entries of a cache file; empty when it is missing, foreign, truncated or corrupt. */
+  private read(path: string): Map<string, string> {
+    const entries = new Map<string, string>();
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return entries;
+    }
+    const headerEnd = text.indexOf("\n");
+    if (text.slice(0, headerEnd) !== `${HEADER} ${FORMAT} ${this.salt}`) return entries;
+    const trailerStart = text.lastIndexOf("\nend ", text.length - 2) + 1;
+    if (trailerStart <= 0 || !text.endsWith("\n")) return entries;
+    const body = text.slice(0, trailerStart);
+    const [, count, sum] = text.slice(trailerStart, -1).split(" ");
+    if (sum !== sha256(body)) return entries;
+    const lines = body.slice(headerEnd + 1, -1);
+    const rows = lines === "" ? [] : lines.split("\n");
+    if (String(rows.length) !== count) return entries;
+    for (const row of rows) {
+      const tab = row.indexOf("\t");
+      if (tab <= 0) return new Map();
+      entries.set(row.slice(0, tab), row.slice(tab + 1));
+    }
+    return entries;
+  }
+
+  private write(cacheDir: string, path: string, entries: Entry[]): void {
+    if (this.readOnly || this.writeError) return;
+    const seen = new Set<string>();
+    let body = `${HEADER} ${FORMAT} ${this.salt}\n`;
+    let count = 0;
+    for (const e of entries) {
+      if (seen.has(e.key)) continue;
+      seen.add(e.key);
+      body += `${e.key}\t${e.text}\n`;
+      count++;
+    }
+    const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      this.prepareDir(cacheDir);
+      writeFileSync(temp, `${body}end ${count} ${sha256(body)}\n`);
+      renameSync(temp, path);
+    } catch (err) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created
+      }
+      const e = err as NodeJS.ErrnoException;
+      this.writeError = { dir: cacheDir, message: e.code ?? e.message ?? String(err) };
+    }
+  }
+
+  /** Create the cache folder (with its .gitignore and CACHEDIR.TAG when fledge makes it) and its format folder. */
+  private prepareDir(cacheDir: string): void {
+    if (this.readyDirs.has(cacheDir)) return;
+    let created = false;
+    mkdirSync(dirname(cacheDir), { recursive: true });
+    try {
+      mkdirSync(cacheDir);
+      created = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    if (created) {
+      writeIfAbsent(join(cacheDir, ".gitignore"), "# Created by fledge: this folder is a cache.\n*\n");
+      writeIfAbsent(
+        join(cacheDir, "CACHEDIR.TAG"),
+        "Signature: 8a477f597d28d172789f06886806bc55\n" +
+          "# This file marks a cache folder made by fledge (see https://bford.info/cachedir/).\n",
+      );
+    }
+    mkdirSync(join(cacheDir, FORMAT), { recursive: true });
+    this.readyDirs.add(cacheDir);
+  }
+}
+
+function writeIfAbsent(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+}
+
+/** A stored line back to a cell analysis; undefined when it is not one (then the cell is analysed afresh). */
+function parseStored(text: string): Stored | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  for (const k of ["defines", "reads", "modifies", "deletes", "imports", "functions", "calls", "magics"]) {
+    if (!Array.isArray(o[k])) return undefined;
+  }
+  if (!Array.isArray(o.diagnostics) || !Array.isArray(o.statements) || !Array.isArray(o.indirectReads))
+    return undefined;
+  if (typeof o.aliases !== "object" || o.aliases === null || typeof o.opaque !== "boolean") return undefined;
+  return v as Stored;
+}
