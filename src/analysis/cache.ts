@@ -256,8 +256,7 @@ export class AnalysisCache {
       } catch {
         // never created
       }
-      const e = err as NodeJS.ErrnoException;
-      this.writeError = { dir: cacheDir, message: e.code ?? e.message ?? String(err) };
+      this.writeError = { dir: cacheDir, message: writeProblem(err) };
     }
   }
 
@@ -282,6 +281,24 @@ export class AnalysisCache {
     }
     mkdirSync(join(cacheDir, FORMAT), { recursive: true });
     this.readyDirs.add(cacheDir);
+  }
+}
+
+function writeProblem(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "read-only file system";
+    case "ENOTDIR":
+    case "EEXIST":
+      return "a part of the path is a file, not a folder";
+    case "ENOSPC":
+      return "the disk is full";
+    default:
+      return e?.code ?? e?.message ?? String(err);
   }
 }
 

@@ -1,8 +1,10 @@
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -15,6 +17,7 @@ import type { CliContext } from "../../src/cli/command.js";
 import { main } from "../../src/cli/main.js";
 import { readNotebookFile } from "../../src/notebook/index.js";
 import { initPython } from "../../src/python/index.js";
+import { runCli } from "../helpers/cli.js";
 import { ROOT, venvPython } from "../helpers/env.js";
 
 const FIX = join(ROOT, "test", "fixtures", "notebooks", "check");
@@ -310,5 +313,179 @@ describe("fledge check --execute", () => {
   it("needs --execute for --python", async () => {
     const r = await run([join(FIX, "FL104-negative.ipynb"), "--python", "python3"]);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("fledge check: the per-cell analysis cache", () => {
+  const cacheFiles = (dir: string) =>
+    existsSync(join(dir, "v1")) ? readdirSync(join(dir, "v1")).filter((n) => n.endsWith(".cells")) : [];
+
+  it("gives byte-identical JSON on every fixture notebook: empty cache, warm cache, --no-cache", async () => {
+    const cache = join(tmp, "identity-cache");
+    const cold = await run([FIX, "--format", "json", "--cache-dir", cache]);
+    expect(cacheFiles(cache).length).toBeGreaterThanOrEqual(readdirSync(FIX).length - 1);
+    const warm = await run([FIX, "--format", "json", "--cache-dir", cache]);
+    const none = await run([FIX, "--format", "json", "--no-cache"]);
+    expect(JSON.parse(none.stdout).files.length).toBeGreaterThan(40);
+    expect(cold.stdout).toBe(none.stdout);
+    expect(warm.stdout).toBe(none.stdout);
+    expect([cold.code, warm.code]).toEqual([none.code, none.code]);
+    // … and each notebook on its own, in the pretty format, warm.
+    for (const name of ["FL104-positive.ipynb", "FL401-positive.ipynb", "suppressed.ipynb"]) {
+      const a = await run([join(FIX, name), "--cache-dir", cache]);
+      const b = await run([join(FIX, name), "--no-cache"]);
+      expect(a.stdout).toBe(b.stdout);
+      expect(a.code).toBe(b.code);
+    }
+  });
+
+  it("--stats and --fix give the same output with a warm cache as without", async () => {
+    const cache = join(tmp, "fix-cache");
+    await run(["--stats", FIX, "--select", "FL1", "--cache-dir", cache]);
+    const stats = await run(["--stats", FIX, "--select", "FL1", "--cache-dir", cache]);
+    expect(stats.stdout).toBe((await run(["--stats", FIX, "--select", "FL1", "--no-cache"])).stdout);
+    const dir = join(tmp, "fix-cached");
+    mkdirSync(dir);
+    const file = join(dir, "fixable.ipynb");
+    copyFileSync(join(FIX, "fixable.ipynb"), file);
+    const outputs: string[] = [];
+    for (const flags of [["--cache-dir", cache], ["--cache-dir", cache], ["--no-cache"]]) {
+      rmSync(join(dir, "fixable.fixed.ipynb"), { force: true });
+      const r = await run([file, "--fix", "--format", "json", ...flags]);
+      outputs.push(r.stdout + readFileSync(join(dir, "fixable.fixed.ipynb"), "utf8"));
+    }
+    expect(outputs[0]).toContain("after the fixes");
+    expect(outputs[1]).toBe(outputs[2]);
+    expect(outputs[0]).toBe(outputs[2]);
+  });
+
+  it("re-analyses an edited cell: the finding follows the edit", async () => {
+    const cache = join(tmp, "edit-cache");
+    const file = join(tmp, "edited.ipynb");
+    copyFileSync(join(FIX, "FL104-positive.ipynb"), file);
+    const codes = async () =>
+      JSON.parse((await run([file, "--format", "json", "--cache-dir", cache])).stdout).files[0].findings.map(
+        (f: { code: string }) => f.code,
+      );
+    expect(await codes()).toContain("FL104");
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    doc.cells[1].source = ["total = 1\n", "print(total)"];
+    writeFileSync(file, JSON.stringify(doc));
+    expect(await codes()).not.toContain("FL104");
+  });
+
+  it("misses when the notebook's Python version changes: a builtin of 3.11 is undefined under 3.10", async () => {
+    const cache = join(tmp, "version-cache");
+    const file = join(tmp, "version.ipynb");
+    const doc = JSON.parse(readFileSync(join(FIX, "FL104-negative.ipynb"), "utf8"));
+    doc.cells.push({
+      cell_type: "code",
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source: ["errors = ExceptionGroup('many', [ValueError()])"],
+      id: "eg",
+    });
+    const undefinedNames = async (version: string) => {
+      doc.metadata.language_info.version = version;
+      writeFileSync(file, JSON.stringify(doc));
+      const r = await run([file, "--format", "json", "--select", "FL105", "--cache-dir", cache]);
+      return JSON.parse(r.stdout).files[0].findings.map((f: { message: string }) => f.message);
+    };
+    expect(await undefinedNames("3.11.4")).toEqual([]);
+    expect((await undefinedNames("3.10.12")).join()).toContain("ExceptionGroup");
+    expect(await undefinedNames("3.11.4")).toEqual([]);
+  });
+
+  it("ignores and replaces a corrupt cache file", async () => {
+    const cache = join(tmp, "corrupt-cache");
+    const file = join(FIX, "FL201-positive.ipynb");
+    const first = await run([file, "--format", "json", "--cache-dir", cache]);
+    const [name] = cacheFiles(cache);
+    const path = join(cache, "v1", name!);
+    const good = readFileSync(path, "utf8");
+    writeFileSync(path, good.slice(0, good.length / 2).replace(/"reads":\[/g, '"reads":[{"name":"x"},'));
+    const again = await run([file, "--format", "json", "--cache-dir", cache]);
+    expect(again.stdout).toBe(first.stdout);
+    expect(again.code).toBe(first.code);
+    expect(again.stderr).toBe("");
+    expect(readFileSync(path, "utf8")).toBe(good);
+  });
+
+  it("is kept in .fledge_cache in the project root, marked with .gitignore and CACHEDIR.TAG", async () => {
+    const project = join(tmp, "cached-project");
+    mkdirSync(join(project, "notebooks"), { recursive: true });
+    writeFileSync(join(project, "pyproject.toml"), '[project]\nname = "x"\n');
+    copyFileSync(join(FIX, "FL104-positive.ipynb"), join(project, "notebooks", "a.ipynb"));
+    await run([join(project, "notebooks")], project);
+    const cache = join(project, ".fledge_cache");
+    expect(cacheFiles(cache)).toHaveLength(1);
+    expect(readFileSync(join(cache, ".gitignore"), "utf8")).toMatch(/^\*$/m);
+    expect(readFileSync(join(cache, "CACHEDIR.TAG"), "utf8")).toMatch(
+      /^Signature: 8a477f597d28d172789f06886806bc55/,
+    );
+    // A folder check does not search the cache.
+    expect(JSON.parse((await run([project, "--format", "json"], project)).stdout).files).toHaveLength(1);
+  });
+
+  it("[tool.fledge] cache-dir moves it, relative to the pyproject.toml", async () => {
+    const project = join(tmp, "configured-cache");
+    mkdirSync(project);
+    writeFileSync(join(project, "pyproject.toml"), '[tool.fledge]\ncache-dir = "build/fledge"\n');
+    copyFileSync(join(FIX, "FL104-positive.ipynb"), join(project, "a.ipynb"));
+    await run([join(project, "a.ipynb")], tmp);
+    expect(cacheFiles(join(project, "build", "fledge"))).toHaveLength(1);
+    expect(existsSync(join(project, ".fledge_cache"))).toBe(false);
+  });
+
+  it("--no-cache (or FLEDGE_NO_CACHE=1) reads and writes nothing", async () => {
+    const project = join(tmp, "uncached-project");
+    mkdirSync(project);
+    writeFileSync(join(project, "pyproject.toml"), '[project]\nname = "x"\n');
+    copyFileSync(join(FIX, "FL104-positive.ipynb"), join(project, "a.ipynb"));
+    const r = await run([join(project, "a.ipynb"), "--no-cache"], project);
+    expect(r.code).toBe(1);
+    expect(readdirSync(project).sort()).toEqual(["a.ipynb", "pyproject.toml"]);
+    const env = await runCli(["check", join(project, "a.ipynb")], {
+      cwd: project,
+      env: { FLEDGE_NO_CACHE: "1" },
+    });
+    expect(env.code).toBe(1);
+    expect(readdirSync(project).sort()).toEqual(["a.ipynb", "pyproject.toml"]);
+    const both = await run([join(project, "a.ipynb"), "--no-cache", "--cache-dir", tmp]);
+    expect(both.code).toBe(2);
+  });
+
+  it("a cache that cannot be written gives one note and the same result and exit status", async () => {
+    const blocker = join(tmp, "plain-file");
+    writeFileSync(blocker, "");
+    const r = await run([FIX, "--format", "json", "--cache-dir", join(blocker, "cache")]);
+    const none = await run([FIX, "--format", "json", "--no-cache"]);
+    expect(r.stdout).toBe(none.stdout);
+    expect(r.code).toBe(none.code);
+    expect(r.stderr.match(/cannot write the analysis cache/g)).toHaveLength(1);
+    expect(r.stderr).toContain("a part of the path is a file, not a folder");
+  });
+
+  it.skipIf(process.platform === "win32" || process.getuid?.() === 0)(
+    "… also when the cache folder is read-only",
+    async () => {
+      const cache = join(tmp, "read-only-cache");
+      mkdirSync(cache);
+      chmodSync(cache, 0o555);
+      try {
+        const r = await run([join(FIX, "FL104-positive.ipynb"), "--cache-dir", cache]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/cannot write the analysis cache .*permission denied/);
+      } finally {
+        chmodSync(cache, 0o755);
+      }
+    },
+  );
+
+  it("--help documents the cache flags", async () => {
+    const r = await run(["--help"]);
+    expect(r.stdout).toContain("--no-cache");
+    expect(r.stdout).toContain("--cache-dir DIR");
   });
 });
