@@ -1,7 +1,7 @@
 /**
  * Benchmark of `fledge check` over a folder of notebooks (default: the shared corpus).
  *
- *   npm run bench:check -- [folder] [--processes N] [--dist | --dist-dir DIR] [--json]
+ *   npm run bench:check -- [folder] [--processes N] [--dist | --dist-dir DIR] [--json] [--cache]
  *
  * By default the TypeScript sources run (through tsx); --dist runs the built library (dist/, what users run),
  * --dist-dir another build (to compare two versions on the same machine in the same minute).
@@ -23,12 +23,21 @@
  * background compiler/GC threads — close to the wall time on an idle machine with a spare core); and the whole
  * process's CPU time (process.cpuUsage, which adds those background threads: all the work done, the JIT
  * compiling our code and WebAssembly included). The load average is printed.
+ *
+ * --cache: what `fledge check` costs with a warm per-cell analysis cache (src/analysis/cache.ts; pre-commit, CI
+ * with a restored cache, a re-run after editing one cell). A priming process first checks the folder through
+ * the cache (an empty cache in a temporary folder: every cell misses and is stored; its figures are printed as
+ * one line), then the N measured fresh processes check it through the now warm cache exactly as the CLI does:
+ * the "analysis" phase is the cache lookup plus the analysis of any cell that missed, and the grammar is loaded
+ * (initPython, timed inside the first notebook that needs it) only when some cell misses — the report says in
+ * how many processes that happened.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type * as CacheLib from "../src/analysis/cache.js";
 import type * as AnalysisLib from "../src/analysis/index.js";
 import type * as CheckCommand from "../src/cli/commands/check.js";
 import type * as GraphLib from "../src/graph/dataflow.js";
@@ -43,6 +52,8 @@ type Timing = Record<Phase, [number, number, number]>;
 
 interface WorkerResult {
   files: string[];
+  /** --cache: cells found in the cache and analysed afresh (the single pass), and whether the grammar loaded. */
+  cache?: { hits: number; misses: number; grammarLoaded: boolean };
   skipped: number;
   /** initPython: wall and main-thread CPU. */
   init: [number, number];
@@ -84,7 +95,7 @@ function processCpu(): number {
   return (c.user + c.system) / 1000;
 }
 
-async function worker(folder: string, dist: string | undefined): Promise<void> {
+async function worker(folder: string, dist: string | undefined, cacheDir?: string): Promise<void> {
   const lib = async <T>(path: string): Promise<T> =>
     (await import(
       dist ? pathToFileURL(join(dist, `${path}.js`)).href : new URL(`../src/${path}.js`, import.meta.url).href
@@ -98,10 +109,17 @@ async function worker(folder: string, dist: string | undefined): Promise<void> {
   // which notebooks meet the cold JIT and WebAssembly tiers).
   const { findNotebooks } = await lib<typeof CheckCommand>("cli/commands/check");
   const files = findNotebooks(resolve(folder));
-  const w = performance.now();
-  const t = threadCpu();
-  await initPython();
-  const init: [number, number] = [performance.now() - w, threadCpu() - t];
+  const cacheLib = cacheDir ? await lib<typeof CacheLib>("analysis/cache") : undefined;
+  const cache = cacheLib ? new cacheLib.AnalysisCache() : undefined;
+  const cacheCount = { hits: 0, misses: 0, grammarLoaded: false };
+  let init: [number, number] = [0, 0];
+  const loadGrammar = async () => {
+    const w = performance.now();
+    const t = threadCpu();
+    await initPython();
+    init = [performance.now() - w, threadCpu() - t];
+  };
+  if (!cache) await loadGrammar();
 
   let skipped = 0;
   let findings = 0;
@@ -135,7 +153,18 @@ async function worker(folder: string, dist: string | undefined): Promise<void> {
         environments.set(dirname(file), environment);
       }
       at = lap("read", at);
-      const analysis = analyzeNotebook(nb);
+      let analysis: ReturnType<typeof analyzeNotebook>;
+      if (cache && cacheDir) {
+        // As the CLI does with its cache: look the cells up; load the grammar only when one misses.
+        const found = cache.lookup(cacheDir, file, nb);
+        cacheCount.hits += found.hits;
+        cacheCount.misses += found.misses;
+        if (found.misses > 0 && !cacheCount.grammarLoaded) {
+          cacheCount.grammarLoaded = true;
+          await loadGrammar();
+        }
+        analysis = found.finish();
+      } else analysis = analyzeNotebook(nb);
       at = lap("analysis", at);
       const graph = buildDataflow(analysis);
       at = lap("graph", at);
@@ -146,8 +175,10 @@ async function worker(folder: string, dist: string | undefined): Promise<void> {
     return out;
   };
   const single = await pass();
+  const singleCache = { ...cacheCount };
   const warm = await pass();
   const result: WorkerResult = {
+    ...(cache ? { cache: singleCache } : {}),
     files: files.map((f) => relative(resolve(folder), f)),
     skipped,
     init,
@@ -191,6 +222,11 @@ function perNotebook(runs: WorkerResult[], which: "single" | "warm", phase: Phas
   return out;
 }
 
+/** The sum over notebooks of one process's single-pass check time (analysis + graph + rules) on one clock. */
+function sumCheck(r: WorkerResult, clock: Clock): number {
+  return r.single.reduce((s, t) => s + (t ? t.analysis[clock] + t.graph[clock] + t.rules[clock] : 0), 0);
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const flagValue = (flag: string) => {
@@ -199,7 +235,11 @@ async function main() {
   };
   const folder =
     args.find(
-      (a, i) => !a.startsWith("--") && args[i - 1] !== "--processes" && args[i - 1] !== "--dist-dir",
+      (a, i) =>
+        !a.startsWith("--") &&
+        args[i - 1] !== "--processes" &&
+        args[i - 1] !== "--dist-dir" &&
+        args[i - 1] !== "--cache-dir",
     ) ?? corpusDir();
   if (!folder) {
     console.error("No folder given and no shared corpus found: npm run bench:check -- <folder>");
@@ -207,19 +247,34 @@ async function main() {
   }
   const distDir = flagValue("--dist-dir");
   const dist = distDir ? resolve(distDir) : args.includes("--dist") ? join(ROOT, "dist") : undefined;
-  if (args.includes("--worker")) return worker(folder, dist);
+  if (args.includes("--worker")) return worker(folder, dist, flagValue("--cache-dir"));
   const processes = Number(flagValue("--processes") ?? 3);
+  const cacheDir = args.includes("--cache") ? mkdtempSync(join(tmpdir(), "fledge-bench-cache-")) : undefined;
   const loadBefore = loadavg();
   const self = fileURLToPath(import.meta.url);
-  const runs: WorkerResult[] = [];
-  for (let k = 0; k < processes; k++) {
+  const spawnWorker = (): WorkerResult => {
     const res = spawnSync(
       process.execPath,
-      [...process.execArgv, self, folder, "--worker", ...(dist ? ["--dist-dir", dist] : [])],
+      [
+        ...process.execArgv,
+        self,
+        folder,
+        "--worker",
+        ...(dist ? ["--dist-dir", dist] : []),
+        ...(cacheDir ? ["--cache-dir", cacheDir] : []),
+      ],
       { encoding: "utf8", maxBuffer: 1 << 28 },
     );
     if (res.status !== 0) throw new Error(`worker failed: ${res.stderr}`);
-    runs.push(JSON.parse(res.stdout) as WorkerResult);
+    return JSON.parse(res.stdout) as WorkerResult;
+  };
+  // --cache: one priming process fills the empty cache; the measured processes then find it warm.
+  const priming = cacheDir ? spawnWorker() : undefined;
+  const runs: WorkerResult[] = [];
+  try {
+    for (let k = 0; k < processes; k++) runs.push(spawnWorker());
+  } finally {
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   }
   const loadAfter = loadavg();
   const r0 = runs[0]!;
@@ -239,6 +294,17 @@ async function main() {
     >,
     slowest: {} as Record<string, { file: string; ms: number }[]>,
     firstNotebook: {} as Record<string, number>,
+    ...(priming
+      ? {
+          cache: {
+            priming: {
+              ...priming.cache!,
+              checkMs: { wall: sumCheck(priming, 0), thread: sumCheck(priming, 1) },
+            },
+            measured: runs.map((r) => r.cache!),
+          },
+        }
+      : {}),
   };
   for (const which of ["single", "warm"] as const) {
     const byPhase: (typeof summary.passes)[string] = {};
@@ -267,12 +333,26 @@ async function main() {
     return;
   }
   const f = (x: number) => x.toFixed(2).padStart(7);
+  const grammarLine = summary.cache
+    ? `grammar load (initPython): needed in ${summary.cache.measured.filter((c) => c.grammarLoaded).length} of ${processes} measured processes` +
+      ` (cells from the cache in the single pass: ${summary.cache.measured.map((c) => `${c.hits} hits, ${c.misses} misses`).join("; ")})`
+    : `grammar load (initPython, once per process): wall ${summary.initMs.wall.toFixed(1)} ms, main-thread CPU ${summary.initMs.thread.toFixed(1)} ms`;
   const out: string[] = [
     `fledge check benchmark: ${checked} notebooks (${summary.skipped} skipped: unreadable or not Python), ${summary.findings} findings; ` +
       `${processes} fresh processes, ${summary.code}; per notebook the median over the processes`,
     `load average before ${summary.loadAverage.before.join(" ")}, after ${summary.loadAverage.after.join(" ")} (2 cores: under load wall time is inflated most; CPU times too, less)`,
-    `grammar load (initPython, once per process): wall ${summary.initMs.wall.toFixed(1)} ms, main-thread CPU ${summary.initMs.thread.toFixed(1)} ms`,
+    grammarLine,
   ];
+  if (summary.cache) {
+    const p = summary.cache.priming;
+    out.splice(
+      2,
+      0,
+      `--cache: a priming process filled an empty cache (${p.hits} hits, ${p.misses} misses, grammar loaded: ${p.grammarLoaded}; ` +
+        `its single pass: check sum wall ${p.checkMs.wall.toFixed(0)} ms, main-thread CPU ${p.checkMs.thread.toFixed(0)} ms, storing included); ` +
+        "below, the measured processes with the warm cache (analysis = cache lookup + analysis of any miss)",
+    );
+  }
   for (const [which, title] of [
     ["single", "single pass (what `fledge check <folder>` does: each notebook once, in a fresh process)"],
     ["warm", "warm (the same notebooks again, same process)"],
