@@ -12,7 +12,7 @@
 
 import type { ExpressionShape } from "../python/shape.js";
 import { toIdentifier } from "./naming.js";
-import { isWriteCall, lineStarts, offsetOf, type StatementInfo, spanOf } from "./statements.js";
+import { isWriteCall, lineStarts, type StatementInfo, spanOf } from "./statements.js";
 import type { StepParameter } from "./types.js";
 
 type Value = StepParameter["value"];
@@ -76,10 +76,9 @@ export function statementParameters(
   const out: FoundParameter[] = [];
   /** Start offsets of the literals already taken. */
   const used = new Set<number>();
-  const startOf = (e: ExpressionShape) => offsetOf(starts, e.span.line, e.span.column);
   const add = (name: string, e: ExpressionShape, value: Value, kind?: StepParameter["kind"]) => {
-    const a = startOf(e);
-    const b = offsetOf(starts, e.span.endLine, e.span.endColumn);
+    const a = e.start;
+    const b = e.end;
     used.add(a);
     out.push({
       name: toIdentifier(name),
@@ -107,7 +106,7 @@ export function statementParameters(
       ctor || ["fit", "compile", "train", "train_test_split", "cross_val_score"].includes(call.name);
     for (const arg of call.keywords) {
       const kw = arg.name;
-      if (!arg.literal || used.has(startOf(arg))) continue;
+      if (!arg.literal || used.has(arg.start)) continue;
       const value = arg.literal.value;
       const kind = kindOf(kw, value);
       const listOfCols = kw === "columns" || kw === "subset" || kw === "features" || kw === "cols";
@@ -132,16 +131,16 @@ export function statementParameters(
     const positional = call.positional;
     if (/^(?:seed|manual_seed|set_seed|set_random_seed)$/.test(call.name) && positional.length === 1) {
       const p = positional[0]!;
-      if (p.literal && !used.has(startOf(p))) add("seed", p, p.literal.value, "seed");
+      if (p.literal && !used.has(p.start)) add("seed", p, p.literal.value, "seed");
     }
     for (const p of positional) {
-      if (!p.token || !p.literal || !isPath(p.literal.value) || used.has(startOf(p))) continue;
+      if (!p.token || !p.literal || !isPath(p.literal.value) || used.has(p.start)) continue;
       const name = pathName(p.literal.value);
       add(name, p, p.literal.value, "path");
       // "data/returns.csv" read and "out/returns.csv" written: returns_path and returns_output_path.
       out[out.length - 1]!.altName = name.replace(
         /_path$/,
-        isWriteCall(call, s.shape) ? "_output_path" : "_input_path",
+        isWriteCall(call, s) ? "_output_path" : "_input_path",
       );
     }
   }

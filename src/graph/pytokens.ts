@@ -1,11 +1,9 @@
 /**
- * A small Python tokenizer for the step heuristics (exploration, results, roles, parameters).
+ * A small Python tokenizer, left for the scalar analysis of reporting prints (reports.ts) only.
  *
- * The analyzer (src/python/) already knows names, definitions and reads; what the map needs on top is
- * the *shape* of a statement: which methods it calls, which keyword arguments it passes, which string
- * and number literals it holds and where. Comments and string contents must never look like code
- * (`# df.to_csv(...)` writes nothing), which a regex over the raw text cannot guarantee, so the text
- * is tokenized once, with exact offsets for locating literals.
+ * Everything else in graph/ reads a statement's calls, arguments and literals from the tree-sitter tree
+ * (python/shape.ts, `StatementInfo.shape`). reports.ts still walks token ranges of a print's arguments and of
+ * the assignments that bound the names it prints; porting it to the tree would let this file go.
  */
 
 export type TokenKind = "name" | "number" | "string" | "op";
@@ -109,29 +107,6 @@ export function tokenize(src: string): Token[] {
   return out;
 }
 
-/** The value of a Python string literal token (prefixes and quotes removed, simple escapes decoded). */
-export function stringValue(tok: string): string | undefined {
-  const m = /^([rRbBuUfF]{0,2})('''|"""|'|")/.exec(tok);
-  if (!m) return undefined;
-  const prefix = m[1]!.toLowerCase();
-  if (prefix.includes("f") || prefix.includes("b")) return undefined; // f-strings and bytes are not plain values
-  const q = m[2]!;
-  let body = tok.slice(m[0].length);
-  if (body.endsWith(q)) body = body.slice(0, body.length - q.length);
-  if (prefix.includes("r")) return body;
-  return body.replace(/\\(.)/g, (_, ch: string) =>
-    ch === "n" ? "\n" : ch === "t" ? "\t" : ch === "\\" ? "\\" : ch === "'" || ch === '"' ? ch : `\\${ch}`,
-  );
-}
-
-/** The value of a Python number literal, or undefined for complex/unparseable ones. */
-export function numberValue(tok: string): number | undefined {
-  const t = tok.replace(/_/g, "");
-  if (/[jJ]$/.test(t)) return undefined;
-  const v = /^0[xXoObB]/.test(t) ? Number(t.toLowerCase()) : Number(t);
-  return Number.isFinite(v) ? v : undefined;
-}
-
 /** Index of the token closing the bracket opened at `open` (or tokens.length when unbalanced). */
 export function matchBracket(tokens: Token[], open: number): number {
   let depth = 0;
@@ -147,7 +122,7 @@ export function matchBracket(tokens: Token[], open: number): number {
   return tokens.length;
 }
 
-/** A call found in a statement: `a.b.c(...)` gives callee "c", receiver chain ["a", "b"]. */
+/** A call record of the token era (reports.ts builds them for `isMetricCall`): callee "c" of `a.b.c(...)`. */
 export interface CallSite {
   /** The called name (last part of a dotted callee). */
   name: string;
@@ -157,82 +132,6 @@ export interface CallSite {
   open: number;
   /** Token index of the matching ")". */
   close: number;
-}
-
-/** Every call in the token list, in order (including nested ones). */
-export function callSites(tokens: Token[]): CallSite[] {
-  const calls: CallSite[] = [];
-  for (let k = 1; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    if (t.kind !== "op" || t.text !== "(") continue;
-    const prev = tokens[k - 1]!;
-    if (prev.kind !== "name") continue;
-    if (KEYWORDS.has(prev.text) && prev.text !== "print") continue;
-    const receiver: string[] = [];
-    let j = k - 2;
-    while (j >= 1 && tokens[j]!.text === ".") {
-      const r = tokens[j - 1]!;
-      if (r.kind === "name") {
-        receiver.unshift(r.text);
-        j -= 2;
-      } else {
-        receiver.unshift("?");
-        break;
-      }
-    }
-    calls.push({ name: prev.text, receiver, open: k, close: matchBracket(tokens, k) });
-  }
-  return calls;
-}
-
-/** Keyword arguments `name=value` directly inside a call's parentheses: name → token range of the value. */
-export function keywordArgs(tokens: Token[], call: CallSite): { name: string; from: number; to: number }[] {
-  const out: { name: string; from: number; to: number }[] = [];
-  let depth = 0;
-  for (let k = call.open + 1; k < call.close; k++) {
-    const t = tokens[k]!;
-    if (t.kind === "op" && "([{".includes(t.text)) depth++;
-    else if (t.kind === "op" && ")]}".includes(t.text)) depth--;
-    else if (depth === 0 && t.kind === "name" && tokens[k + 1]?.text === "=") {
-      const prev = tokens[k - 1]!;
-      if (prev.text !== "(" && prev.text !== ",") continue;
-      let e = k + 2;
-      let d = 0;
-      while (e < call.close) {
-        const u = tokens[e]!;
-        if (u.kind === "op" && "([{".includes(u.text)) d++;
-        else if (u.kind === "op" && ")]}".includes(u.text)) d--;
-        else if (d === 0 && u.text === ",") break;
-        e++;
-      }
-      out.push({ name: t.text, from: k + 2, to: e });
-      k = e - 1;
-    }
-  }
-  return out;
-}
-
-/** Positional arguments of a call at depth 0: token ranges. */
-export function positionalArgs(tokens: Token[], call: CallSite): { from: number; to: number }[] {
-  const out: { from: number; to: number }[] = [];
-  let depth = 0;
-  let start = call.open + 1;
-  const push = (end: number) => {
-    if (end > start && !(tokens[start]?.kind === "name" && tokens[start + 1]?.text === "=")) {
-      if (tokens[start]?.text !== "*" && tokens[start]?.text !== "**") out.push({ from: start, to: end });
-    }
-  };
-  for (let k = call.open + 1; k < call.close; k++) {
-    const t = tokens[k]!;
-    if (t.kind === "op" && "([{".includes(t.text)) depth++;
-    else if (t.kind === "op" && ")]}".includes(t.text)) depth--;
-    else if (depth === 0 && t.text === ",") {
-      push(k);
-      start = k + 1;
-    }
-  }
-  push(call.close);
-  return out;
 }
 
 export const KEYWORDS = new Set([
@@ -273,6 +172,3 @@ export const KEYWORDS = new Set([
   "yield",
   "print",
 ]);
-
-/** Python keywords (hard keywords only), for identifier validity checks. */
-export const PY_KEYWORDS = new Set([...KEYWORDS].filter((k) => k !== "print"));

@@ -121,15 +121,12 @@ function blocksOf(anchored: StatementInfo[]): Block[] {
 /** `obj.method(…)` as a whole statement that modifies obj (not `inplace=True`): the name, else undefined. */
 function builderTarget(s: StatementInfo): string | undefined {
   if (s.record.type !== "expression_statement") return undefined;
-  const { line, column } = s.record.span;
-  // The statement starts with `name.method(`.
-  const head = s.calls.find(
-    (c) => c.span.line === line && c.span.column === column && c.receiver.length === 1,
-  );
-  const name = head?.receiver[0];
-  if (name === undefined || name === "?") return undefined;
-  if (s.calls.some((c) => c.keywords.some((k) => k.name === "inplace"))) return undefined;
-  return s.strongModifies.includes(name) ? name : undefined;
+  // The statement starts with `name.method(`: the call whose `(` comes first starts where the statement does.
+  const head = s.calls[0];
+  if (!head || head.start !== s.offset || head.receiver.length !== 1) return undefined;
+  const name = head.receiver[0]!;
+  if (name === "?" || !s.strongModifies.includes(name)) return undefined;
+  return s.calls.some((c) => c.keywords.some((k) => k.name === "inplace")) ? undefined : name;
 }
 
 /** Resource-like values (open files, connections, figures) cannot be passed between steps: never cut them. */

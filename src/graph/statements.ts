@@ -241,7 +241,8 @@ export function isPredictCall(c: CallShape): boolean {
   return PREDICT_CALLS.has(c.name) && c.receiver.length > 0;
 }
 
-export function isWriteCall(c: CallShape, shape: StatementShape): boolean {
+/** `s`: the statement's shape, and its text and offset (for string literals). */
+export function isWriteCall(c: CallShape, s: Pick<StatementInfo, "shape" | "text" | "offset">): boolean {
   if (WRITE_METHODS.has(c.name) && c.receiver.length > 0) {
     // savefig/to_csv with no argument shows or returns a string instead of writing a file.
     return c.hasArguments;
@@ -252,8 +253,11 @@ export function isWriteCall(c: CallShape, shape: StatementShape): boolean {
   }
   if (c.name === "open" && c.receiver.length === 0) {
     // open(path, "w"/"a"/"x"/"wb") writes; open(path) reads.
-    return shape.strings.some(
-      (t) => within(t.span, c.args) && /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(t.text),
+    return s.shape.strings.some(
+      (t) =>
+        t.start >= c.args.start &&
+        t.end <= c.args.end &&
+        /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(s.text.slice(t.start - s.offset, t.end - s.offset)),
     );
   }
   if ((c.name === "save" || c.name === "dump") && c.receiver.length === 0) return true;
@@ -349,13 +353,14 @@ function classifyMagic(ca: CellAnalysis, rec: StatementRecord): StatementKind | 
 
 function classify(
   rec: StatementRecord,
-  shape: StatementShape,
+  s: Pick<StatementInfo, "shape" | "text" | "offset">,
   strongModifies: string[],
 ): { kind: StatementKind; result?: ResultKind } {
+  const shape = s.shape;
   const calls = shape.calls;
   if (IMPORTS.test(rec.type)) return { kind: "import" };
   if (STRUCTURAL.test(rec.type)) return { kind: "definition" };
-  if (calls.some((c) => isWriteCall(c, shape))) return { kind: "result", result: "write" };
+  if (calls.some((c) => isWriteCall(c, s))) return { kind: "result", result: "write" };
   // A metric over predictions (`mse = mean_squared_error(y, model.predict(X))`) is an evaluation.
   if (calls.some(isMetricCall)) return { kind: "result", result: "metric" };
   if (calls.some(isPredictCall)) return { kind: "result", result: "predict" };
@@ -366,13 +371,26 @@ function classify(
   if (simple && !assigns && strongModifies.length === 0 && definesOnlyLoopTargets) {
     // A bare expression (`df`, `df.shape`, `df["a"]`) or calls that all only show or look. A bare call to
     // anything else (`np.random.seed(0)`, `os.makedirs(…)`, `train(model)`) acts, even when Jupyter shows its value.
-    const top = calls.filter((c) => !calls.some((o) => o !== c && within(c.args, o.args)));
+    const top = outermostCalls(calls);
     if (rec.type === "expression_statement" && calls.length === 0) return { kind: "display" };
     if (top.length > 0 && top.every(isShowCall)) return { kind: "display" };
     if (rec.type === "for_statement" && calls.length > 0 && calls.every((c) => isShowCall(c) || isLook(c)))
       return { kind: "display" };
   }
   return { kind: "compute" };
+}
+
+/** The calls not inside another call's parentheses (`calls` are in the order of their `(`). */
+function outermostCalls(calls: CallShape[]): CallShape[] {
+  const top: CallShape[] = [];
+  /** Ends of the argument lists still open at the current call. */
+  const open: number[] = [];
+  for (const c of calls) {
+    while (open.length > 0 && open[open.length - 1]! <= c.args.start) open.pop();
+    if (open.length === 0) top.push(c);
+    open.push(c.args.end);
+  }
+  return top;
 }
 
 function isLook(c: CallShape): boolean {
@@ -475,7 +493,9 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       const shape = rec.shape ?? parsed?.[i] ?? EMPTY_SHAPE;
       const { modifies, strongModifies } = confirmedMods(ca, rec);
       const magicKind = classifyMagic(ca, rec);
-      const { kind, result } = magicKind ? { kind: magicKind } : classify(rec, shape, strongModifies);
+      const { kind, result } = magicKind
+        ? { kind: magicKind }
+        : classify(rec, { shape, text, offset: from }, strongModifies);
       const referenced = rec.reads.filter((r) => fns.has(r));
       const { helpers, globals, globalWrites } = helperClosure(referenced, fns);
       const ownDefs = new Set(rec.defines);

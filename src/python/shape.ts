@@ -7,19 +7,24 @@
  * `fledge check` does not need shapes: `analyzeCell` computes them only when asked (`AnalyzeOptions.shapes`),
  * from the tree it already has. `cellShapes` parses a cell on its own, for a caller whose analysis has none.
  *
- * Positions are Spans of the user's cell text (1-based line and column, as everywhere in python/). A definition
- * (`def`, `class`, decorated) has an empty shape: its body runs when it is called, not when the cell runs.
+ * Positions are offsets into the cell's source as the user wrote it (UTF-16 code units, end exclusive: what
+ * `source.slice(start, end)` takes), not into the masked text. A definition (`def`, `class`, decorated) has an
+ * empty shape: its body runs when it is called, not when the cell runs.
  */
 import { maskIPython } from "./ipython.js";
 import { namedChildren, parsePython, type SNode } from "./parser.js";
-import type { Span } from "./types.js";
 
 export type LiteralScalar = string | number | boolean | null;
 export type LiteralValue = LiteralScalar | LiteralScalar[];
 
+/** A range of the cell source: `source.slice(start, end)`. */
+export interface SourceRange {
+  start: number;
+  end: number;
+}
+
 /** An expression: an argument, a keyword argument's value, an assigned value. */
-export interface ExpressionShape {
-  span: Span;
+export interface ExpressionShape extends SourceRange {
   /**
    * Set when the expression is a literal: a string (not f-string or bytes), a number, `True`/`False`/`None`,
    * `-number`, a parenthesised scalar, or a list/tuple of plain scalars (`["a", "b"]`, `(64, 32)`).
@@ -33,15 +38,16 @@ export interface KeywordShape extends ExpressionShape {
   name: string;
 }
 
-/** A call `a.b.c(…)`: name "c", receiver ["a", "b"]. Only calls of a name or an attribute are listed. */
-export interface CallShape {
+/**
+ * A call `a.b.c(…)`: name "c", receiver ["a", "b"]. Only calls of a name or an attribute are listed.
+ * `start`/`end`: the whole call, callee included.
+ */
+export interface CallShape extends SourceRange {
   name: string;
   /** The dotted names before the called name; "?" stands for a link that is not a name (`df[0].m()`, `f().m()`). */
   receiver: string[];
-  /** The whole call, callee included. */
-  span: Span;
   /** The argument list, parentheses included. */
-  args: Span;
+  args: SourceRange;
   /** Positional arguments (not `*a`, `**k` or keywords); the generator of `f(x for x in xs)` is one. */
   positional: ExpressionShape[];
   keywords: KeywordShape[];
@@ -60,8 +66,8 @@ export interface StatementShape {
   compares: boolean;
   /** A string, number or `True`/`False` literal anywhere. */
   hasLiteral: boolean;
-  /** Every string literal, as written (prefix and quotes included). */
-  strings: { span: Span; text: string }[];
+  /** Where every string literal is (prefix and quotes included). */
+  strings: SourceRange[];
 }
 
 const DEFINITIONS = new Set(["function_definition", "class_definition", "decorated_definition"]);
@@ -70,13 +76,16 @@ const TOKEN_LITERALS = new Set(["string", "integer", "float", "true", "false", "
 /** Nodes holding a single token that starts an expression (for `x[…]` at the start of a value). */
 const LEAVES = new Set(["identifier", "string", "integer", "float", "true", "false", "none", "ellipsis"]);
 
-/** What the shape walk of a cell needs: the parsed (masked) text and the user's own text for masked rows. */
-interface CellText {
+/**
+ * What the shape walk of a cell needs: the parsed (masked) text and, when masking moved offsets (CRLF line
+ * ends, a masked line longer than the user's) or changed text, the way back to the user's text.
+ */
+export interface CellText {
   masked: string;
-  /** Offsets of line starts in `masked`. */
-  starts: number[];
-  /** The user's lines, when IPython masking changed some (a masked `0` is not a literal). */
-  userLines?: string[];
+  /** Set when a masked offset is not the user's: line starts of both texts (rows and columns are the same). */
+  map?: { masked: number[]; source: number[] };
+  /** The user's source, when IPython masking changed some of it (a masked `0` is not a literal). */
+  source?: string;
 }
 
 /** The shape of every top-level statement of a cell, parsing it on its own (the statements `analyzeCell` lists). */
@@ -87,11 +96,30 @@ export function cellShapes(source: string): StatementShape[] {
   return tree.children.filter((c) => c.named && c.type !== "comment").map((n) => shapeOf(n, text));
 }
 
-/** The text context for `statementShape`, once per cell. */
+/** The text context for `shapeOf`, once per cell. */
 export function cellText(masked: string, source: string, hasMagics: boolean): CellText {
-  const starts = [0];
-  for (let i = masked.indexOf("\n"); i !== -1; i = masked.indexOf("\n", i + 1)) starts.push(i + 1);
-  return hasMagics ? { masked, starts, userLines: source.split(/\r\n|\r|\n/) } : { masked, starts };
+  const text: CellText = { masked };
+  // Masking keeps rows and columns; lines only grow at their end and line ends become \n.
+  if (masked.length !== source.length || source.includes("\r")) {
+    const m = [0];
+    for (let i = masked.indexOf("\n"); i !== -1; i = masked.indexOf("\n", i + 1)) m.push(i + 1);
+    const u = [0];
+    for (let i = 0; i < source.length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) u.push(i + 1);
+    }
+    text.map = { masked: m, source: u };
+  }
+  if (hasMagics) text.source = source;
+  return text;
+}
+
+/** The user's offset of a masked offset. */
+function at(text: CellText, offset: number): number {
+  const map = text.map;
+  if (!map) return offset;
+  const row = rowOf(map.masked, offset);
+  return (map.source[row] ?? 0) + offset - map.masked[row]!;
 }
 
 /** The shape of one top-level statement of the tree of `text.masked`. */
@@ -107,22 +135,19 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
   const src = text.masked;
   /** Offset of each call's `(`, to order the calls as they are written. */
   const opens: number[] = [];
-  const stack: SNode[] = [stmt];
+  const stack = STACK;
+  stack.length = 0;
+  stack.push(stmt);
   while (stack.length > 0) {
     const n = stack.pop()!;
     switch (n.type) {
-      case "call": {
-        const call = callShape(n, text);
-        if (call) {
-          shape.calls.push(call.shape);
-          opens.push(call.open);
-        }
+      case "call":
+        addCall(n, text, shape.calls, opens);
         break;
-      }
       case "string":
         if (realText(n, text)) {
           shape.hasLiteral = true;
-          shape.strings.push({ span: spanAt(text, n.start, n.end), text: src.slice(n.start, n.end) });
+          shape.strings.push({ start: at(text, n.start), end: at(text, n.end) });
         }
         break;
       case "integer":
@@ -132,7 +157,7 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
         if (realText(n, text)) shape.hasLiteral = true;
         break;
       case "assignment":
-        if (n.children.some((c) => c.field === "right")) shape.assigns = true;
+        if (!shape.assigns && n.children.some((c) => c.field === "right")) shape.assigns = true;
         break;
       case "augmented_assignment":
         shape.assigns = true;
@@ -145,7 +170,10 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
         break;
     }
     const kids = n.children;
-    for (let i = kids.length - 1; i >= 0; i--) if (kids[i]!.named) stack.push(kids[i]!);
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const k = kids[i]!;
+      if (k.named && !SKIP.has(k.type)) stack.push(k);
+    }
   }
   if (opens.length > 1) {
     // Pre-order visits `a(x).b(y)` as b then a; written order is a then b.
@@ -158,7 +186,20 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
   return shape;
 }
 
-function callShape(n: SNode, text: CellText): { shape: CallShape; open: number } | undefined {
+/** The walk's stack, reused (the walk never re-enters). */
+const STACK: SNode[] = [];
+/** Nodes with nothing to see below or at them (identifiers are the most common node). */
+const SKIP = new Set([
+  "identifier",
+  "comment",
+  "string_start",
+  "string_content",
+  "string_end",
+  "escape_sequence",
+]);
+
+/** Add the call's shape to `calls` and the offset of its `(` to `opens`, if it calls a name or an attribute. */
+function addCall(n: SNode, text: CellText, calls: CallShape[], opens: number[]): void {
   const src = text.masked;
   let fn: SNode | undefined;
   let args: SNode | undefined;
@@ -166,29 +207,29 @@ function callShape(n: SNode, text: CellText): { shape: CallShape; open: number }
     if (c.field === "function") fn = c;
     else if (c.field === "arguments") args = c;
   }
-  if (!fn || !args) return undefined;
+  if (!fn || !args) return;
   let name: string;
   const receiver: string[] = [];
   if (fn.type === "identifier") name = src.slice(fn.start, fn.end);
   else if (fn.type === "attribute") {
-    const attr = fn.children.find((c) => c.field === "attribute");
-    if (!attr) return undefined;
+    const attr = field(fn, "attribute");
+    if (!attr) return;
     name = src.slice(attr.start, attr.end);
-    let obj = fn.children.find((c) => c.field === "object");
-    while (obj) {
+    // `a.b.c`: collected from the end, then reversed.
+    for (let obj = field(fn, "object"); obj; obj = field(obj, "object")) {
       if (obj.type === "identifier") {
-        receiver.unshift(src.slice(obj.start, obj.end));
+        receiver.push(src.slice(obj.start, obj.end));
         break;
       }
-      const a = obj.type === "attribute" ? obj.children.find((c) => c.field === "attribute") : undefined;
+      const a = obj.type === "attribute" ? field(obj, "attribute") : undefined;
       if (!a) {
-        receiver.unshift("?");
+        receiver.push("?");
         break;
       }
-      receiver.unshift(src.slice(a.start, a.end));
-      obj = obj.children.find((c) => c.field === "object");
+      receiver.push(src.slice(a.start, a.end));
     }
-  } else return undefined;
+    receiver.reverse();
+  } else return;
   const positional: ExpressionShape[] = [];
   const keywords: KeywordShape[] = [];
   let hasArguments = false;
@@ -199,28 +240,43 @@ function callShape(n: SNode, text: CellText): { shape: CallShape; open: number }
     for (const a of namedChildren(args)) {
       hasArguments = true;
       if (a.type === "keyword_argument") {
-        const k = a.children.find((c) => c.field === "name");
-        const v = a.children.find((c) => c.field === "value");
-        if (k && v) keywords.push({ name: src.slice(k.start, k.end), ...expressionShape(v, text) });
+        const k = field(a, "name");
+        const v = field(a, "value");
+        if (k && v) {
+          const kw = expressionShape(v, text) as KeywordShape;
+          kw.name = src.slice(k.start, k.end);
+          keywords.push(kw);
+        }
       } else if (a.type !== "list_splat" && a.type !== "dictionary_splat") {
         positional.push(expressionShape(a, text));
       }
     }
   }
-  const shape: CallShape = {
+  calls.push({
     name,
     receiver,
-    span: spanAt(text, n.start, n.end),
-    args: spanAt(text, args.start, args.end),
+    start: at(text, n.start),
+    end: at(text, n.end),
+    args: { start: at(text, args.start), end: at(text, args.end) },
     positional,
     keywords,
     hasArguments,
-  };
-  return { shape, open: args.start };
+  });
+  opens.push(args.start);
+}
+
+function field(n: SNode, name: string): SNode | undefined {
+  const kids = n.children;
+  for (let i = 0; i < kids.length; i++) if (kids[i]!.field === name) return kids[i];
+  return undefined;
 }
 
 function expressionShape(n: SNode, text: CellText): ExpressionShape {
-  const out: ExpressionShape = { span: spanAt(text, n.start, n.end), token: TOKEN_LITERALS.has(n.type) };
+  const out: ExpressionShape = {
+    start: at(text, n.start),
+    end: at(text, n.end),
+    token: TOKEN_LITERALS.has(n.type),
+  };
   const value = literalValue(n, text);
   if (value !== undefined) out.literal = { value };
   return out;
@@ -321,13 +377,9 @@ function comparesOrder(n: SNode, src: string): boolean {
 
 /** The node's text is the user's (not a `0` or `pass` IPython masking put there). */
 function realText(n: SNode, text: CellText): boolean {
-  if (!text.userLines) return true;
-  const row = rowOf(text.starts, n.start);
-  const endRow = rowOf(text.starts, n.end);
-  const line = text.userLines[row] ?? "";
-  if (row !== endRow) return true; // masking never spans lines inside an expression
-  const col = n.start - text.starts[row]!;
-  return line.slice(col, col + (n.end - n.start)) === text.masked.slice(n.start, n.end);
+  if (text.source === undefined) return true;
+  const start = at(text, n.start);
+  return text.source.slice(start, start + n.end - n.start) === text.masked.slice(n.start, n.end);
 }
 
 function rowOf(starts: number[], index: number): number {
@@ -341,19 +393,15 @@ function rowOf(starts: number[], index: number): number {
   return lo;
 }
 
-function spanAt(text: CellText, start: number, end: number): Span {
-  const r = rowOf(text.starts, start);
-  const er = end === start ? r : rowOf(text.starts, end);
-  return {
-    line: r + 1,
-    column: start - text.starts[r]! + 1,
-    endLine: er + 1,
-    endColumn: end - text.starts[er]! + 1,
-  };
-}
-
 /** The value of a Python string literal (prefixes and quotes removed, simple escapes decoded). */
 export function stringValue(tok: string): string | undefined {
+  const q0 = tok.charCodeAt(0);
+  if ((q0 === 0x22 || q0 === 0x27) && tok.length >= 2 && tok.indexOf("\\") === -1) {
+    // The common case: no prefix, no escape.
+    const q = tok.startsWith('"""') || tok.startsWith("'''") ? tok.slice(0, 3) : tok[0]!;
+    const body = tok.slice(q.length);
+    return body.endsWith(q) ? body.slice(0, body.length - q.length) : body;
+  }
   const m = /^([rRbBuUfF]{0,2})('''|"""|'|")/.exec(tok);
   if (!m) return undefined;
   const prefix = m[1]!.toLowerCase();
@@ -369,6 +417,7 @@ export function stringValue(tok: string): string | undefined {
 
 /** The value of a Python number literal, or undefined for complex/unparseable ones. */
 export function numberValue(tok: string): number | undefined {
+  if (/^\d+$/.test(tok)) return Number(tok);
   const t = tok.replace(/_/g, "");
   if (/[jJ]$/.test(t)) return undefined;
   const v = /^0[xXoObB]/.test(t) ? Number(t.toLowerCase()) : Number(t);
