@@ -467,6 +467,36 @@ function attachDrawingsToSavedFigures(out: StatementInfo[]): void {
   }
 }
 
+/** StatementInfo with its tokens made on first use (a getter per object literal made every statement slow). */
+class Statement implements StatementInfo {
+  declare result?: ResultKind;
+  declare magic?: boolean;
+  readonly calls: CallShape[];
+  private tokenCache: Token[] | undefined;
+  constructor(
+    public ref: StatementRef,
+    public pos: number,
+    public record: StatementRecord,
+    public text: string,
+    public offset: number,
+    public shape: StatementShape,
+    public kind: StatementKind,
+    public effectiveReads: string[],
+    public defines: string[],
+    public modifies: string[],
+    public strongModifies: string[],
+    public helpersUsed: string[],
+  ) {
+    this.calls = shape.calls;
+  }
+
+  get tokens(): Token[] {
+    // A helper's body is the helper's business (its reads are in FunctionRecord).
+    this.tokenCache ??= STRUCTURAL.test(this.record.type) ? [] : tokenize(this.text);
+    return this.tokenCache;
+  }
+}
+
 const EMPTY_SHAPE: StatementShape = {
   calls: [],
   assigns: false,
@@ -509,28 +539,21 @@ export function collectStatements(cells: Cell[], analysis: NotebookAnalysis): St
       if (kind === "definition")
         for (const fn of ca.functions)
           if (within(fn.span, rec.span)) for (const g of fn.globalReads) if (importBound.has(g)) eff.add(g);
-      let tokens: Token[] | undefined;
-      const info: StatementInfo = {
-        ref: { cell: ca.cellIndex, statement: i },
-        pos: out.length,
-        record: rec,
+      const info = new Statement(
+        { cell: ca.cellIndex, statement: i },
+        out.length,
+        rec,
         text,
-        offset: from,
+        from,
         shape,
-        calls: shape.calls,
-        get tokens() {
-          // A helper's body is the helper's business (its reads are in FunctionRecord).
-          tokens ??= STRUCTURAL.test(rec.type) ? [] : tokenize(text);
-          return tokens;
-        },
         kind,
-        effectiveReads: [...eff],
+        [...eff],
         // A call to a function with `global x` binds x where it is called.
-        defines: kind === "definition" ? [...rec.defines] : [...new Set([...rec.defines, ...globalWrites])],
+        kind === "definition" ? [...rec.defines] : [...new Set([...rec.defines, ...globalWrites])],
         modifies,
         strongModifies,
-        helpersUsed: helpers,
-      };
+        helpers,
+      );
       if (result) info.result = result;
       if (rec.magic !== undefined && rec.type === "pass_statement") info.magic = true;
       out.push(info);

@@ -135,26 +135,16 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
   const src = text.masked;
   /** Offset of each call's `(`, to order the calls as they are written. */
   const opens: number[] = [];
-  const stack = STACK;
-  stack.length = 0;
-  stack.push(stmt);
+  const stack: SNode[] = [stmt];
+  // Order does not matter: the calls are sorted by their `(` at the end.
   while (stack.length > 0) {
     const n = stack.pop()!;
     switch (n.type) {
       case "call":
         addCall(n, text, shape.calls, opens);
         break;
-      case "string":
-        if (realText(n, text)) {
-          shape.hasLiteral = true;
-          shape.strings.push({ start: at(text, n.start), end: at(text, n.end) });
-        }
-        break;
-      case "integer":
-      case "float":
-      case "true":
-      case "false":
-        if (realText(n, text)) shape.hasLiteral = true;
+      case "string": // an f-string (plain strings are leaves, below)
+        literal(n, text, shape);
         break;
       case "assignment":
         if (!shape.assigns && n.children.some((c) => c.field === "right")) shape.assigns = true;
@@ -170,9 +160,13 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
         break;
     }
     const kids = n.children;
-    for (let i = kids.length - 1; i >= 0; i--) {
+    for (let i = 0; i < kids.length; i++) {
       const k = kids[i]!;
-      if (k.named && !SKIP.has(k.type)) stack.push(k);
+      if (!k.named) continue;
+      // Leaves (most nodes: identifiers, numbers, plain strings) are looked at here, not pushed.
+      if (k.children.length === 0) {
+        if (k.type !== "identifier") literal(k, text, shape);
+      } else stack.push(k);
     }
   }
   if (opens.length > 1) {
@@ -186,17 +180,23 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
   return shape;
 }
 
-/** The walk's stack, reused (the walk never re-enters). */
-const STACK: SNode[] = [];
-/** Nodes with nothing to see below or at them (identifiers are the most common node). */
-const SKIP = new Set([
-  "identifier",
-  "comment",
-  "string_start",
-  "string_content",
-  "string_end",
-  "escape_sequence",
-]);
+/** A literal node: the statement holds a literal (and where its strings are). */
+function literal(n: SNode, text: CellText, shape: StatementShape): void {
+  switch (n.type) {
+    case "string":
+      if (realText(n, text)) {
+        shape.hasLiteral = true;
+        shape.strings.push({ start: at(text, n.start), end: at(text, n.end) });
+      }
+      break;
+    case "integer":
+    case "float":
+    case "true":
+    case "false":
+      if (!shape.hasLiteral && realText(n, text)) shape.hasLiteral = true;
+      break;
+  }
+}
 
 /** Add the call's shape to `calls` and the offset of its `(` to `opens`, if it calls a name or an attribute. */
 function addCall(n: SNode, text: CellText, calls: CallShape[], opens: number[]): void {
