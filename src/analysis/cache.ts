@@ -4,7 +4,8 @@
  *
  * Unit: one code cell's `CellAnalysis`, a pure function of (cell source, Python version, analysis code). It is
  * stored without `cellIndex`/`cellId` (restored on a hit) and before the notebook-level pass
- * (`finishNotebookAnalysis`), which then runs over cached and fresh cells alike.
+ * (`finishNotebookAnalysis`), which then runs over cached and fresh cells alike. Analyses are made without
+ * statement shapes (`AnalyzeOptions.shapes`), as check needs none: a caller wanting shapes must not use this cache.
  *
  * Layout: `<cache dir>/v1/<hash of the notebook's absolute path>.cells`, one file per notebook holding only its
  * current code cells (a deleted cell drops out on the next write). The cache dir (default `.fledge_cache` in the
