@@ -23,6 +23,7 @@ import {
   syntheticNote,
 } from "./fixtures-readme.js";
 import { helperCall, type Recording } from "./record.js";
+import { stepReports } from "./report-lines.js";
 import {
   mergeTestBlock,
   printedMetrics,
@@ -232,6 +233,7 @@ export function withRecordedTests(
       finalValues(model, recording),
       printedMetrics(recording.stdout),
       written,
+      stepReports(model, files, recording, fixtures),
     );
     update("tests/test_pipeline.py", mergeTestBlock(pipeline.content, block));
   }

@@ -10,6 +10,7 @@
  */
 import type { ProjectModel, StepModel } from "../generate/model.js";
 import { helperSource } from "./helper.js";
+import type { StepReports } from "./report-lines.js";
 import type { Fingerprint, Values } from "./types.js";
 
 export const RTOL = 1e-7;
@@ -320,6 +321,44 @@ export function printedMetrics(stdout: string, limit = 12): string[] {
   return out.slice(0, limit);
 }
 
+/**
+ * How the pipeline test checks the steps' reports, as verify compares printed text (compare.ts
+ * `comparePrinted`): a logged line is paired with the printed one by its text with the numbers blanked out,
+ * then the numbers are compared — integers exactly, others within the tolerance (printed numbers are rounded
+ * the same way on both sides, so only a changed value differs).
+ */
+const REPORT_HELPERS = [
+  "",
+  "",
+  'REPORTED_NUMBER = re.compile(r"[-+]?(?:\\d+\\.\\d*|\\.\\d+|\\d+)(?:[eE][-+]?\\d+)?")',
+  "",
+  "",
+  "def without_numbers(line: str) -> str:",
+  '    """The line with its numbers blanked out: how a logged line is paired with the printed one."""',
+  '    return " ".join(REPORTED_NUMBER.sub("#", line).split())',
+  "",
+  "",
+  "def assert_reported(caplog: pytest.LogCaptureFixture, logger: str, printed: list[str], numbers: bool = True) -> None:",
+  '    """Each line the notebook printed is logged again by the step (`logger`), with the same numbers.',
+  "",
+  `    Integers must be equal; other numbers may differ by rounding only (relative ${RTOL}).`,
+  '    """',
+  "    logged = [line for record in caplog.records if record.name == logger for line in record.getMessage().splitlines()]",
+  "    for line in printed:",
+  "        match = next((got for got in logged if without_numbers(got) == without_numbers(line)), None)",
+  '        assert match is not None, f"the notebook printed {line!r}; {logger} logged no such line"',
+  "        logged.remove(match)",
+  "        if not numbers:",
+  "            continue",
+  "        for want, got in zip(REPORTED_NUMBER.findall(line), REPORTED_NUMBER.findall(match)):",
+  '            if want.lstrip("+-").isdigit() and got.lstrip("+-").isdigit():',
+  '                assert int(got) == int(want), f"logged {match!r}; the notebook printed {line!r}"',
+  "            else:",
+  `                assert float(got) == pytest.approx(float(want), rel=${RTOL}, abs=${ATOL}), (`,
+  '                    f"logged {match!r}; the notebook printed {line!r}"',
+  "                )",
+];
+
 /** Checks of the pipeline's final values against the notebook's recorded run (appended to test_pipeline.py). */
 export function renderRecordedPipelineTest(
   model: ProjectModel,
@@ -327,9 +366,12 @@ export function renderRecordedPipelineTest(
   metrics: string[],
   /** Fingerprints of the files the notebook wrote, by output-path parameter. */
   written: Record<string, Fingerprint> = {},
+  /** The lines each step's kept reports printed in the notebook (report-lines.ts). */
+  reports: StepReports[] = [],
 ): TestBlock {
   const imports = new Set<string>(["import logging", "import re", "import pytest"]);
   const lines = [
+    ...(reports.length > 0 ? REPORT_HELPERS : []),
     "",
     "",
     `def test_pipeline_reproduces_the_notebook(tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]) -> None:`,
@@ -389,7 +431,22 @@ export function renderRecordedPipelineTest(
     );
     checks++;
   }
+  if (reports.length > 0) {
+    lines.push("    # The lines the steps reported when the notebook ran (its prints, which the steps log).");
+    for (const r of reports) {
+      if (r.random) lines.push(`    # ${r.step} is random (${r.random}): its lines, not their numbers.`);
+      lines.push(
+        `    assert_reported(caplog, ${py(r.logger)}, ${pyList(r.lines)}${r.random ? ", numbers=False" : ""})`,
+      );
+      checks++;
+    }
+  }
   if (checks === 0) return { imports: [], lines: [] };
+  // Checks of the reports alone do not look at the returned values (ruff F841).
+  if (!lines.some((l) => l.includes("results["))) {
+    const at = lines.indexOf('    results = run({**params, "outputs_dir": str(tmp_path)})');
+    lines[at] = '    run({**params, "outputs_dir": str(tmp_path)})';
+  }
   return { imports: [...imports].sort(), lines };
 }
 
