@@ -1,8 +1,10 @@
 /**
  * A reporting print (`print(f"{regions_seen} regions")`, graph/reports.ts) is kept in its step and logged by the
  * generated code, so `fledge verify` compares what it reports with what the notebook printed: a changed count
- * is a difference at that step, not an undetectable change (the sales_report mutant of issue 8).
+ * is a difference at that step, not an undetectable change (the sales_report mutant of issue 8). The recorded
+ * pipeline test checks the same line: it passes as extracted and fails when the count changes.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,6 +105,31 @@ describe("a reporting print in the pipeline", () => {
       expect(changed?.status, r.stdout).toBe("different");
       expect(changed?.difference?.name).toBe("printed");
       expect(r.code).toBe(1);
+    } finally {
+      writeFileSync(path, original);
+    }
+  }, 300_000);
+
+  it("is checked by the recorded pipeline test: passes as extracted, fails when the count changes", () => {
+    const x = extracted!;
+    const test = readFileSync(join(x.project, "tests", "test_pipeline.py"), "utf8");
+    expect(test).toContain('assert_reported(caplog, "orders.steps.compute_regions_seen", ["3 regions"])');
+    const pytest = () =>
+      spawnSync(venvPython(), ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_pipeline.py"], {
+        cwd: x.project,
+        env: { ...process.env, PYTHONPATH: join(x.project, "src") },
+        encoding: "utf8",
+        timeout: 240_000,
+      });
+    const ok = pytest();
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    const path = stepSource(x, "compute_regions_seen");
+    const original = readFileSync(path, "utf8");
+    writeFileSync(path, original.replace(".nunique()", ".nunique() + 1"));
+    try {
+      const r = pytest();
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toContain("logged '4 regions'; the notebook printed '3 regions'");
     } finally {
       writeFileSync(path, original);
     }
