@@ -16,9 +16,10 @@
  *   <key>\t<CellAnalysis JSON without cellIndex/cellId>      one line per code cell, in notebook order
  *   end <number of cell lines> <sha256 of everything above, base64url>
  *
- * key = SHA-256 of (Python version, cell source), 132 bits; salt = SHA-256 of the text of the python/ modules that
- * run (src/*.ts under tsx, dist/*.js when built) and of the grammar/runtime wasm files' size and mtime, computed
- * once per process — so any rebuild of the analysis code misses, whatever package.json's version says.
+ * key = SHA-256 of (Python version, cell source as UTF-16), 132 bits; salt = SHA-256 of the text of this module
+ * and of the python/ modules that run (src/*.ts under tsx, dist/*.js when built) and of the grammar/runtime wasm
+ * files' size and mtime, ~5 ms once per process — so any rebuild of the analysis code misses, whatever
+ * package.json's version says.
  * A file with another header, a missing or wrong trailer, or a line that does not parse is ignored (as if absent)
  * and rewritten. Writes go to a temporary file in the same folder renamed over the target (atomic; concurrent
  * processes each rename a complete file, the last one wins); no fsync: the cache is disposable, and a file torn
@@ -60,6 +61,14 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("base6
 
 let processSalt: string | undefined;
 
+/** A cell's key: its Python version and source, hashed as UTF-16 code units (lossless, even for lone surrogates). */
+export function cellKey(pythonVersion: string, source: string): string {
+  return createHash("sha256")
+    .update(`${pythonVersion}\n${source}`, "utf16le")
+    .digest("base64url")
+    .slice(0, 22);
+}
+
 /**
  * What the analysis code is: a hash of the python/ modules' text (the files of the build that runs) and of the
  * wasm files' size and mtime. Memoised for the default folder.
@@ -77,6 +86,8 @@ export function analysisSalt(pythonDir?: string): string {
       .update(readFileSync(join(dir, name)))
       .update("\0");
   if (pythonDir === undefined) {
+    // This module too: how records are stored and restored.
+    hash.update(readFileSync(fileURLToPath(import.meta.url)));
     const require = createRequire(import.meta.url);
     for (const wasm of ["tree-sitter-python/tree-sitter-python.wasm", "web-tree-sitter/tree-sitter.wasm"]) {
       try {
@@ -164,7 +175,7 @@ export class AnalysisCache {
     let hits = 0;
     nb.cells.forEach((cell, index) => {
       if (cell.cell_type !== "code") return;
-      const key = sha256(`${pythonVersion}\n${cell.source}`).slice(0, 22);
+      const key = cellKey(pythonVersion, cell.source);
       const slot: (typeof slots)[number] = { index, source: cell.source, key };
       if (typeof cell.id === "string") slot.cellId = cell.id;
       const text = stored.get(key);

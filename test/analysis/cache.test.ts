@@ -16,6 +16,7 @@ import {
   analysisSalt,
   CACHE_DIR_NAME,
   cacheFileFor,
+  cellKey,
   defaultCacheDir,
   projectRoot,
 } from "../../src/analysis/cache.js";
@@ -154,6 +155,15 @@ describe("analysis cache: lookups", () => {
     expect(analysis).toStrictEqual(analyzeNotebook(older));
     // Under 3.9 ExceptionGroup and aiter are not builtins: they are reads.
     expect(analysis.cells[0]!.reads.map((r) => r.name)).toEqual(["ExceptionGroup", "aiter"]);
+  });
+
+  it("tells apart sources that differ only in a lone surrogate (keys hash UTF-16 code units)", () => {
+    const dir = join(tmp, "surrogate");
+    const file = join(tmp, "surrogate.ipynb");
+    new AnalysisCache().lookup(dir, file, notebook([code("x = '\ud800'")])).finish();
+    expect(new AnalysisCache().lookup(dir, file, notebook([code("x = '\ud800'")])).misses).toBe(0);
+    expect(new AnalysisCache().lookup(dir, file, notebook([code("x = '\ufffd'")])).misses).toBe(1);
+    expect(cellKey("3.11", "a")).not.toBe(cellKey("3.12", "a"));
   });
 
   it("misses everything when the analysis code's salt changes, and the file is rewritten with the new salt", () => {
