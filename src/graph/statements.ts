@@ -7,7 +7,7 @@
  * Everything here is computed from the saved notebook text; nothing is run.
  */
 import type { Cell } from "../notebook/types.js";
-import { type CallShape, cellShapes, type StatementShape } from "../python/shape.js";
+import { type CallShape, cellShapes, type ExpressionShape, type StatementShape } from "../python/shape.js";
 import type {
   CellAnalysis,
   FunctionRecord,
@@ -241,7 +241,7 @@ export function isPredictCall(c: CallShape): boolean {
   return PREDICT_CALLS.has(c.name) && c.receiver.length > 0;
 }
 
-/** `s`: the statement's shape, and its text and offset (for string literals). */
+/** `s`: the statement's shape, and its text and offset (for the text of a mode argument). */
 export function isWriteCall(c: CallShape, s: Pick<StatementInfo, "shape" | "text" | "offset">): boolean {
   if (WRITE_METHODS.has(c.name) && c.receiver.length > 0) {
     // savefig/to_csv with no argument shows or returns a string instead of writing a file.
@@ -253,12 +253,10 @@ export function isWriteCall(c: CallShape, s: Pick<StatementInfo, "shape" | "text
   }
   if (c.name === "open" && c.receiver.length === 0) {
     // open(path, "w"/"a"/"x"/"wb") writes; open(path) reads.
-    return s.shape.strings.some(
-      (t) =>
-        t.start >= c.args.start &&
-        t.end <= c.args.end &&
-        /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(s.text.slice(t.start - s.offset, t.end - s.offset)),
-    );
+    const writeMode = (a: ExpressionShape) =>
+      a.token &&
+      /^[rbuRBU]*['"][rbt+]*[wax][bt+]*['"]$/.test(s.text.slice(a.start - s.offset, a.end - s.offset));
+    return c.positional.some(writeMode) || c.keywords.some(writeMode);
   }
   if ((c.name === "save" || c.name === "dump") && c.receiver.length === 0) return true;
   return false;
@@ -502,7 +500,6 @@ const EMPTY_SHAPE: StatementShape = {
   assigns: false,
   compares: false,
   hasLiteral: false,
-  strings: [],
 };
 
 /** Build the statement list of a notebook, in notebook order. */

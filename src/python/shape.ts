@@ -66,8 +66,6 @@ export interface StatementShape {
   compares: boolean;
   /** A string, number or `True`/`False` literal anywhere. */
   hasLiteral: boolean;
-  /** Where every string literal is (prefix and quotes included). */
-  strings: SourceRange[];
 }
 
 const DEFINITIONS = new Set(["function_definition", "class_definition", "decorated_definition"]);
@@ -129,7 +127,6 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
     assigns: false,
     compares: false,
     hasLiteral: false,
-    strings: [],
   };
   if (DEFINITIONS.has(stmt.type)) return shape;
   const src = text.masked;
@@ -180,15 +177,10 @@ export function shapeOf(stmt: SNode, text: CellText): StatementShape {
   return shape;
 }
 
-/** A literal node: the statement holds a literal (and where its strings are). */
+/** A literal node: the statement holds a literal. */
 function literal(n: SNode, text: CellText, shape: StatementShape): void {
   switch (n.type) {
     case "string":
-      if (realText(n, text)) {
-        shape.hasLiteral = true;
-        shape.strings.push({ start: at(text, n.start), end: at(text, n.end) });
-      }
-      break;
     case "integer":
     case "float":
     case "true":

@@ -24,7 +24,7 @@ describe("calls", () => {
     const src = 'x = f("a # b(c)", r\'\\d\')  # df.to_csv("x.csv")';
     const s = one(src);
     expect(s.calls.map(dotted)).toEqual(["f"]);
-    expect(s.strings.map((t) => src.slice(t.start, t.end))).toEqual(['"a # b(c)"', "r'\\d'"]);
+    expect(s.calls[0]!.positional.map((t) => src.slice(t.start, t.end))).toEqual(['"a # b(c)"', "r'\\d'"]);
   });
 
   it("finds calls inside f-string fields, lambdas and comprehensions; a nested def is not a call", () => {
@@ -91,7 +91,7 @@ describe("statement facts", () => {
 
   it("gives a definition an empty shape", () => {
     const s = one('def f(p="x.csv"):\n    return g(p)');
-    expect(s).toEqual({ calls: [], assigns: false, compares: false, hasLiteral: false, strings: [] });
+    expect(s).toEqual({ calls: [], assigns: false, compares: false, hasLiteral: false });
   });
 
   it("does not take IPython's masked `0` for a literal", () => {
