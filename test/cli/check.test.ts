@@ -454,6 +454,7 @@ describe("fledge check: the per-cell analysis cache", () => {
     expect(readdirSync(project).sort()).toEqual(["a.ipynb", "pyproject.toml"]);
     const both = await run([join(project, "a.ipynb"), "--no-cache", "--cache-dir", tmp]);
     expect(both.code).toBe(2);
+    expect((await run([join(project, "a.ipynb"), "--cache-dir", ""])).code).toBe(2);
   });
 
   it("a cache that cannot be written gives one note and the same result and exit status", async () => {

@@ -257,6 +257,7 @@ export const command: Command = {
     if (args.values["no-cache"] && args.values["cache-dir"] !== undefined) {
       throw new FledgeError("E_USAGE", "--cache-dir makes no sense with --no-cache");
     }
+    if (args.values["cache-dir"] === "") throw new FledgeError("E_USAGE", "--cache-dir needs a folder");
     if (args.positionals.length === 0) {
       throw new FledgeError("E_USAGE", "no notebook given", {
         hint: "Usage: fledge check <notebook or folder>…",
