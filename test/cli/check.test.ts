@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -483,6 +484,37 @@ describe("fledge check: the per-cell analysis cache", () => {
       }
     },
   );
+
+  it("loads the Python grammar only when a cell misses (a fresh process each time)", () => {
+    const cache = join(tmp, "grammar-cache");
+    const file = join(tmp, "grammar.ipynb");
+    copyFileSync(join(FIX, "FL104-positive.ipynb"), file);
+    // scripts/check-cache-identity.ts --child runs `fledge …` in its process and says whether initPython ran.
+    const fresh = (...flags: string[]) => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(ROOT, "scripts", "check-cache-identity.ts"),
+          "--child",
+          "check",
+          file,
+          ...flags,
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { code: number; grammarLoaded: boolean };
+    };
+    expect(fresh("--cache-dir", cache)).toEqual({ code: 1, out: expect.any(String), grammarLoaded: true });
+    expect(fresh("--cache-dir", cache).grammarLoaded).toBe(false);
+    expect(fresh("--no-cache").grammarLoaded).toBe(true);
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    doc.cells[2].source = ["total = 40 + 3"];
+    writeFileSync(file, JSON.stringify(doc));
+    expect(fresh("--cache-dir", cache).grammarLoaded).toBe(true);
+  }, 60_000);
 
   it("--help documents the cache flags", async () => {
     const r = await run(["--help"]);
