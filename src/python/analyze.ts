@@ -130,7 +130,6 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     }
   }
 
-  const shapeText = options.shapes ? cellText(masked.masked, source, masked.magics.length > 0) : undefined;
   const statements: StatementRecord[] = topLevel.map((n, i) => {
     const rec: StatementRecord = {
       span: spanOf(n),
@@ -147,9 +146,13 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
     }
     const magic = masked.magicRows.get(n.sr);
     if (magic !== undefined) rec.magic = magic;
-    if (shapeText) rec.shape = shapeOf(n, shapeText);
     return rec;
   });
+
+  if (options.shapes) {
+    const text = cellText(masked.masked, source, masked.magics.length > 0);
+    for (let i = 0; i < statements.length; i++) statements[i]!.shape = shapeOf(topLevel[i]!, text);
+  }
 
   const analysis: CellAnalysis = {
     cellIndex,
