@@ -6,7 +6,8 @@
  *
  * Which notebook lines are reports is decided from the message of each `logger.info(…)` call of the step's
  * module: its literal text is kept and every field (`{regions_seen}`, `%s`) may be anything. A message with
- * no literal text (`logger.info("%s", acc)`) only claims lines that are one number. A message fledge cannot
+ * no literal text (`logger.info("%s", acc)`) only claims lines that are one number, and only when the step
+ * printed exactly as many such lines as it has such messages. A message fledge cannot
  * read (a name, a concatenation, an escape other than quotes and backslashes) claims no line: no check rather
  * than a check of an exploration print the pipeline never logs.
  */
@@ -39,7 +40,7 @@ function escapeRegExp(s: string): string {
 interface Literal {
   /** The string's content, fields replaced by null. */
   parts: (string | null)[];
-  /** Characters after the literal (to tell `logger.info("…", x)` from `logger.info("…" + x)`). */
+  /** Offset just after the literal (to tell `logger.info("…", x)` from `logger.info("…" + x)`). */
   end: number;
 }
 
@@ -149,11 +150,17 @@ export function reportPatterns(source: string): RegExp[] {
 
 /** The lines of `printed` (what the step's cells printed in the notebook) that one of the patterns wrote. */
 export function reportLines(printed: string, patterns: RegExp[], limit = MAX_REPORT_LINES): string[] {
-  if (patterns.length === 0) return [];
+  const printedLines = printed.split(/\r?\n/);
+  // A message that is one number claims the step's lone-number lines only when there are exactly as many as
+  // such messages: otherwise one may be an exploration print (`print(len(df))`) the pipeline never logs.
+  const lone = patterns.filter((p) => p === NUMBER).length;
+  const loneLines = printedLines.filter((l) => NUMBER.test(l)).length;
+  const usable = lone > 0 && loneLines !== lone ? patterns.filter((p) => p !== NUMBER) : patterns;
+  if (usable.length === 0) return [];
   const out: string[] = [];
-  for (const line of printed.split(/\r?\n/)) {
+  for (const line of printedLines) {
     if (!/\d/.test(line)) continue;
-    if (!patterns.some((p) => p.test(line))) continue;
+    if (!usable.some((p) => p.test(line))) continue;
     out.push(line);
     if (out.length >= limit) break;
   }

@@ -45,6 +45,11 @@ describe("reportPatterns", () => {
   it("claims only a lone number for a message without literal text, and nothing for one it cannot read", () => {
     expect(lines('logger.info("%s", acc)', "0.91\n1  north  10\n")).toEqual(["0.91"]);
     expect(lines("logger.info(f'{acc}')", "0.91\nrows 3\n")).toEqual(["0.91"]);
+    // `print(len(df))` (exploration, not kept) also printed a lone number: which one is the report is unknown.
+    expect(lines('logger.info("%s", acc)', "1500\n0.91\n")).toEqual([]);
+    expect(lines('logger.info("%s", acc)\nlogger.info("n = %s", n)', "1500\n0.91\nn = 3\n")).toEqual([
+      "n = 3",
+    ]);
     expect(lines("logger.info(message)", "3 regions\n")).toEqual([]);
     expect(lines('logger.info("a" + str(n))', "a3\n")).toEqual([]);
     expect(lines('logger.info(f"{n}\\nrows")', "3\nrows\n")).toEqual([]);
