@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProjectModel } from "../../src/generate/model.js";
 import { initGenerate } from "../../src/generate/project.js";
 import { ruffFile, ruffSettings } from "../../src/generate/ruff.js";
-import { reportLines, reportPatterns, type StepReports } from "../../src/verify/report-lines.js";
+import type { Recording } from "../../src/verify/record.js";
+import { reportLines, reportPatterns, type StepReports, stepReports } from "../../src/verify/report-lines.js";
+import type { StepFixture } from "../../src/verify/tests-emitter.js";
 import { mergeTestBlock, renderRecordedPipelineTest } from "../../src/verify/tests-emitter.js";
 import { venvPython } from "../helpers/env.js";
 
@@ -67,6 +69,63 @@ describe("reportPatterns", () => {
 });
 
 beforeAll(() => initGenerate());
+
+describe("stepReports", () => {
+  it("takes each step's lines from its own output and module; a random step and those it feeds skip numbers", () => {
+    const step = (name: string, args: string[], returns: string[]) => ({
+      name,
+      mapName: name,
+      module: name,
+      args: args.map((a) => ({ name: a, source: { kind: "input" } })),
+      returns: returns.map((r) => ({ name: r, usedBy: [] })),
+    });
+    const model = {
+      packageName: "shop",
+      steps: [step("train", [], ["model"]), step("score", ["model"], ["auc"]), step("count", [], ["n"])],
+    } as unknown as ProjectModel;
+    const file = (name: string, body: string) => ({ path: `src/shop/steps/${name}.py`, content: body });
+    const files = [
+      file("train", 'logger.info("loss %s", loss)'),
+      file("score", 'logger.info(f"AUC {auc:.3f}")'),
+      file("count", 'logger.info(f"{n} regions")'),
+    ];
+    const rec = (name: string, printed: string) => ({
+      step: name,
+      inputs: {},
+      outputs: {},
+      types: {},
+      printed,
+    });
+    const recording = {
+      steps: [
+        rec("train", "loss 0.25\n"),
+        rec("score", "AUC 0.812\n   a  b\n0  1  2\n"),
+        rec("count", "3 regions\n"),
+      ],
+    } as unknown as Recording;
+    const fx = (name: string, deterministic: boolean) => ({ step: name, deterministic }) as StepFixture;
+    const got = stepReports(model, files, recording, [
+      fx("train", false),
+      fx("score", true),
+      fx("count", true),
+    ]);
+    expect(got).toEqual([
+      {
+        step: "train",
+        logger: "shop.steps.train",
+        lines: ["loss 0.25"],
+        random: "two calls on the same sample gave different results",
+      },
+      {
+        step: "score",
+        logger: "shop.steps.score",
+        lines: ["AUC 0.812"],
+        random: "its inputs come from train, which is random",
+      },
+      { step: "count", logger: "shop.steps.count", lines: ["3 regions"] },
+    ]);
+  });
+});
 
 const scratch = mkdtempSync(join(tmpdir(), "fledge-report-lines-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
