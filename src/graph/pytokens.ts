@@ -5,6 +5,7 @@
  * (python/shape.ts, `StatementInfo.shape`). reports.ts still walks token ranges of a print's arguments and of
  * the assignments that bound the names it prints; porting it to the tree would let this file go.
  */
+import { PYTHON_KEYWORDS } from "../python/shape.js";
 
 export type TokenKind = "name" | "number" | "string" | "op";
 
@@ -134,41 +135,5 @@ export interface CallSite {
   close: number;
 }
 
-export const KEYWORDS = new Set([
-  "False",
-  "None",
-  "True",
-  "and",
-  "as",
-  "assert",
-  "async",
-  "await",
-  "break",
-  "class",
-  "continue",
-  "def",
-  "del",
-  "elif",
-  "else",
-  "except",
-  "finally",
-  "for",
-  "from",
-  "global",
-  "if",
-  "import",
-  "in",
-  "is",
-  "lambda",
-  "nonlocal",
-  "not",
-  "or",
-  "pass",
-  "raise",
-  "return",
-  "try",
-  "while",
-  "with",
-  "yield",
-  "print",
-]);
+/** Python's hard keywords, and Python 2's `print` statement: never a call's receiver or a value's name. */
+export const KEYWORDS: ReadonlySet<string> = new Set([...PYTHON_KEYWORDS, "print"]);

@@ -37,6 +37,18 @@ export interface SNode {
   kids?: SNode[];
 }
 
+/** The row of a UTF-16 offset, given the offsets where the rows start (ascending, first 0): a binary search. */
+export function rowOf(starts: readonly number[], index: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Offsets of the first character of each line: rows and columns are computed from offsets on demand. */
 class LineIndex {
   readonly starts: number[] = [0];
@@ -45,15 +57,7 @@ class LineIndex {
   }
 
   rowOf(index: number): number {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return rowOf(this.starts, index);
   }
 }
 

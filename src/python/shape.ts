@@ -12,7 +12,7 @@
  * empty shape: its body runs when it is called, not when the cell runs.
  */
 import { maskIPython } from "./ipython.js";
-import { namedChildren, parsePython, type SNode } from "./parser.js";
+import { namedChildren, parsePython, rowOf, type SNode } from "./parser.js";
 
 export type LiteralScalar = string | number | boolean | null;
 export type LiteralValue = LiteralScalar | LiteralScalar[];
@@ -372,17 +372,6 @@ function realText(n: SNode, text: CellText): boolean {
   if (text.source === undefined) return true;
   const start = at(text, n.start);
   return text.source.slice(start, start + n.end - n.start) === text.masked.slice(n.start, n.end);
-}
-
-function rowOf(starts: number[], index: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= index) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** The value of a Python string literal (prefixes and quotes removed, simple escapes decoded). */
