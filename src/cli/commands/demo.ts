@@ -72,11 +72,14 @@ export const command: Command = {
     };
     ctx.stdout.write(`fledge demo: the example notebook is in ${work}\n`);
     const { main } = await import("../main.js");
+    // The steps run from the demo's folder, so whatever they keep beside the current folder (check's analysis
+    // cache, .fledge_cache/) stays in the demo's folder instead of the user's.
+    const stepCtx: CliContext = { ...ctx, cwd: out };
     let failed = 0;
     for (const [index, step] of STEPS.entries()) {
       const argv = step.argv(paths);
       ctx.stdout.write(`\n── ${index + 1}/${STEPS.length} ${step.title}\n$ fledge ${argv.join(" ")}\n\n`);
-      const code = await main(argv, ctx);
+      const code = await main(argv, stepCtx);
       if (!step.ok.includes(code)) {
         failed++;
         ctx.stdout.write(`\n(step ${index + 1} ended with exit code ${code})\n`);
