@@ -39,7 +39,6 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Notebook } from "../notebook/types.js";
@@ -48,6 +47,7 @@ import {
   analyzeCell,
   finishNotebookAnalysis,
   notebookPythonVersion,
+  pythonWasmFiles,
 } from "../python/index.js";
 import type { CellAnalysis, NotebookAnalysis } from "../python/types.js";
 
@@ -88,13 +88,23 @@ export function analysisSalt(pythonDir?: string): string {
   if (pythonDir === undefined) {
     // This module too: how records are stored and restored.
     hash.update(readFileSync(fileURLToPath(import.meta.url)));
-    const require = createRequire(import.meta.url);
-    for (const wasm of ["tree-sitter-python/tree-sitter-python.wasm", "web-tree-sitter/tree-sitter.wasm"]) {
+    let wasm: [string, string][];
+    try {
+      const files = pythonWasmFiles();
+      wasm = [
+        ["grammar", files.grammar],
+        ["runtime", files.runtime],
+      ];
+    } catch {
+      wasm = [];
+      hash.update("wasm\0missing\0");
+    }
+    for (const [label, file] of wasm) {
       try {
-        const st = statSync(require.resolve(wasm));
-        hash.update(`${wasm}\0${st.size}\0${st.mtimeMs}\0`);
+        const st = statSync(file);
+        hash.update(`${label}\0${st.size}\0${st.mtimeMs}\0`);
       } catch {
-        hash.update(`${wasm}\0missing\0`);
+        hash.update(`${label}\0missing\0`);
       }
     }
   }

@@ -19,7 +19,7 @@ export {
   SUPPORTED_PYTHON_VERSIONS,
 } from "./builtins.js";
 export { type MaskedCell, maskIPython } from "./ipython.js";
-export { initPython, isPythonReady, parserLanguage } from "./parser.js";
+export { initPython, isPythonReady, parserLanguage, pythonWasmFiles } from "./parser.js";
 
 /** The notebook's Python version ("3.11") from `language_info.version`, else the newest supported. */
 export function notebookPythonVersion(nb: Notebook): string {

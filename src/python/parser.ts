@@ -144,12 +144,21 @@ let typePy2: boolean[] = [];
 /** Node type ids of string literals (a grammar may give one name several ids). */
 let typeString: boolean[] = [];
 
-function resolveWasm(): { grammar: string; runtime: string } {
-  const require = createRequire(import.meta.url);
-  return {
-    grammar: require.resolve("tree-sitter-python/tree-sitter-python.wasm"),
-    runtime: require.resolve("web-tree-sitter/tree-sitter.wasm"),
-  };
+let wasmPaths: { grammar: string; runtime: string } | undefined;
+
+/**
+ * The two WebAssembly files the parser loads (the grammar and web-tree-sitter's runtime), resolved once. Also
+ * what the check cache's salt stats, so both agree on which files the analysis depends on.
+ */
+export function pythonWasmFiles(): { grammar: string; runtime: string } {
+  if (!wasmPaths) {
+    const require = createRequire(import.meta.url);
+    wasmPaths = {
+      grammar: require.resolve("tree-sitter-python/tree-sitter-python.wasm"),
+      runtime: require.resolve("web-tree-sitter/tree-sitter.wasm"),
+    };
+  }
+  return wasmPaths;
 }
 
 /** Load web-tree-sitter and the Python grammar. Idempotent; concurrent callers share one load. */
@@ -157,7 +166,7 @@ export function initPython(): Promise<void> {
   if (parser) return Promise.resolve();
   if (!loading) {
     loading = (async () => {
-      const paths = resolveWasm();
+      const paths = pythonWasmFiles();
       moduleObject.wasmBinary = readFileSync(paths.runtime);
       await Parser.init(moduleObject as object);
       const lang = await Language.load(readFileSync(paths.grammar));
