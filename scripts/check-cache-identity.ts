@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { findNotebooks } from "../src/cli/commands/check.js";
 import type * as CliMain from "../src/cli/main.js";
 import type * as PythonLib from "../src/python/index.js";
 import { corpusDir } from "../test/helpers/env.js";
@@ -85,15 +86,6 @@ function runAsync(argv: string[]): Promise<Run> {
   });
 }
 
-function notebooks(root: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(root, { withFileTypes: true })) {
-    if (e.isDirectory() && e.name !== ".ipynb_checkpoints") out.push(...notebooks(join(root, e.name)));
-    else if (e.name.endsWith(".ipynb")) out.push(join(root, e.name));
-  }
-  return out.sort();
-}
-
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const at = args.indexOf("--dist-dir");
@@ -145,7 +137,7 @@ async function main(): Promise<number> {
     if (args.includes("--per-notebook")) {
       let differ = 0;
       let loaded = 0;
-      const list = notebooks(folder);
+      const list = findNotebooks(folder);
       for (const nb of list) {
         const a = run(["check", "--format", "json", nb, "--cache-dir", cache]);
         const b = run(["check", "--format", "json", nb, "--no-cache"]);
