@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { venvPython } from "../helpers/env.js";
+import { notebookJson } from "../kernel/notebooks.js";
 import { type Extracted, extractWithRecording } from "./extract-helper.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "fledge-report-prints-"));
@@ -22,41 +23,19 @@ function writeNotebook(): string {
   const rows = ["order_id,region,amount"];
   for (let i = 0; i < 40; i++) rows.push(`${i},${["north", "south", "east"][i % 3]},${10 + ((i * 7) % 50)}`);
   writeFileSync(join(dir, "orders.csv"), `${rows.join("\n")}\n`);
-  const code = (source: string, i: number) => ({
-    cell_type: "code",
-    id: `c${i}`,
-    execution_count: null,
-    metadata: {},
-    outputs: [],
-    source,
-  });
-  const md = (source: string, i: number) => ({ cell_type: "markdown", id: `c${i}`, metadata: {}, source });
-  const nb = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: "python3", display_name: "Python 3", language: "python" },
-      language_info: { name: "python" },
-    },
-    cells: [
-      md("# Orders by region", 0),
-      code("import pandas as pd", 1),
-      md("## Load the orders", 2),
-      code('orders = pd.read_csv("orders.csv")\norders.head()', 3),
-      md("## Count the regions", 4),
-      code(
-        'regions_seen = orders["region"].nunique()\nprint(f"{regions_seen} regions")\nprint(orders.head())',
-        5,
-      ),
-      md("## Save the totals", 6),
-      code(
-        'totals = orders.groupby("region")["amount"].sum()\ntotals.to_csv("totals.csv")\nprint(totals)',
-        7,
-      ),
-    ],
-  };
+  const md = (source: string) => ({ type: "markdown" as const, source });
+  const json = notebookJson([
+    md("# Orders by region"),
+    "import pandas as pd",
+    md("## Load the orders"),
+    'orders = pd.read_csv("orders.csv")\norders.head()',
+    md("## Count the regions"),
+    'regions_seen = orders["region"].nunique()\nprint(f"{regions_seen} regions")\nprint(orders.head())',
+    md("## Save the totals"),
+    'totals = orders.groupby("region")["amount"].sum()\ntotals.to_csv("totals.csv")\nprint(totals)',
+  ]);
   const path = join(dir, "orders.ipynb");
-  writeFileSync(path, JSON.stringify(nb, null, 1));
+  writeFileSync(path, json);
   return path;
 }
 
