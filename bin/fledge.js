@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm install` through the `prepare` script).
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm install` through the `prepare` script). It runs
+// the bundled CLI through V8's code cache when the build made one (src/cli/launch.ts).
 import { setFlagsFromString } from "node:v8";
-import { main } from "../dist/cli/main.js";
 
 const argv = process.argv.slice(2);
 // `fledge sync *.ipynb` runs a few hundred milliseconds of the same code over many files. In so short a process,
@@ -13,4 +13,7 @@ if (argv[0] === "sync") {
   setFlagsFromString("--max-inlined-bytecode-size-cumulative=200");
   setFlagsFromString("--interrupt-budget=300000");
 }
-process.exitCode = await main(argv);
+const { launchCli } = await import("../dist/cli/launch.js");
+const cli = await launchCli(argv[0]);
+process.exitCode = await cli.main(argv);
+cli.finish();

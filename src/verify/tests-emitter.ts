@@ -306,7 +306,7 @@ export function renderRecordedStepTest(step: StepModel, model: ProjectModel, fx:
 }
 
 const METRIC_LINE =
-  /\b(acc(uracy)?|rmse|mse|mae|mape|r2|r\^2|r²|f1|auc|roc|precision|recall|score|loss|error|log[-_ ]?loss)\b/i;
+  /\b(acc(uracy)?|rmse|mse|mae|mape|r2|r\^2|r\u00b2|f1|auc|roc|precision|recall|score|loss|error|log[-_ ]?loss)\b/i;
 const NUMBER = /[-+]?(?:\d+\.\d+|\d+\.|\.\d+|\d+)(?:[eE][-+]?\d+)?/g;
 
 /** Numbers on the lines the notebook printed that name a metric (accuracy, RMSE, F1, …), as printed. */

@@ -217,18 +217,14 @@ function paramNotes(ctx: ProjectContext, defaults: Record<string, unknown>): str
   return notes;
 }
 
-// The check stage is optional here: its findings explain random steps when it is built in.
-const ANALYSIS_MODULES = ["../analysis/index.js", "../analysis/check.js"];
-
-/** Unseeded-randomness findings of `check`, by cell (the check stage is optional). */
+/** Unseeded-randomness findings of `check`, by cell. */
 async function randomnessFindings(nb: Notebook, file: string): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   try {
-    let mod: { checkNotebook?: (nb: unknown, o?: unknown) => unknown } = {};
-    for (const path of ANALYSIS_MODULES) {
-      mod = (await import(path).catch(() => ({}))) as typeof mod;
-      if (typeof mod.checkNotebook === "function") break;
-    }
+    // Imported on first use; a literal path, so the CLI bundle includes it.
+    const mod = (await import("../analysis/index.js")) as {
+      checkNotebook?: (nb: unknown, o?: unknown) => unknown;
+    };
     if (typeof mod.checkNotebook !== "function") return out;
     const raw = mod.checkNotebook(nb, { file });
     const list = (Array.isArray(raw) ? raw : ((raw as { findings?: unknown[] })?.findings ?? [])) as Record<

@@ -21,12 +21,10 @@ const BY_EXTENSION: Record<string, MapFormat> = {
   ".htm": "html",
 };
 
-// The check stage is optional for the map: its findings decorate the HTML when it is built in.
-const ANALYSIS_MODULE = "../../analysis/index.js";
-
 async function checkFindings(nb: unknown, options: Record<string, unknown>): Promise<CellFinding[]> {
   try {
-    const mod = (await import(ANALYSIS_MODULE)) as {
+    // Imported on first use (only the HTML map shows findings); a literal path, so the CLI bundle includes it.
+    const mod = (await import("../../analysis/index.js")) as {
       checkNotebook?: (nb: unknown, options?: unknown) => unknown;
     };
     if (typeof mod.checkNotebook !== "function") return [];
