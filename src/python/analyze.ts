@@ -91,6 +91,8 @@ interface Replay {
   deletes: string[];
   calls: string[];
   aliases: Record<string, string>;
+  /** The same aliases, as the Map they were collected in. */
+  aliasMap: Map<string, string>;
   stmtDefines: string[][];
   stmtReads: string[][];
   modifyEvents: Extract<Event, { t: "modify" }>[];
@@ -113,7 +115,8 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
   const lastIndex = topLevel.length - 1;
   const lastDisplays =
     lastIndex >= 0 && statementDisplay(topLevel[lastIndex]!, tree, true, masked.masked) === "value";
-  const stmtModifies = topLevel.map(() => new Set<string>());
+  /** Per statement, the names it modifies (a set only for statements that modify something). */
+  const stmtModifies: (Set<string> | undefined)[] = new Array(topLevel.length);
   const modifies = cellModifications(walker, replay, builtins, lastDisplays ? lastIndex : -1, stmtModifies);
 
   const functions = functionRecords(walker, builtins);
@@ -136,7 +139,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
       type: n.type,
       defines: replay.stmtDefines[i]!,
       reads: replay.stmtReads[i]!,
-      modifies: [...stmtModifies[i]!],
+      modifies: stmtModifies[i] === undefined ? [] : [...stmtModifies[i]!],
       displays: false,
     };
     const display = statementDisplay(n, tree, i === topLevel.length - 1, masked.masked);
@@ -287,7 +290,7 @@ function replayImmediate(walker: Walker, statementCount: number, builtins: Reado
   // properties keep the Map's insertion order.
   const aliases: Record<string, string> = {};
   for (const [name, target] of aliasMap) aliases[name] = target;
-  return { defines, defined, reads, deletes, calls, aliases, stmtDefines, stmtReads, modifyEvents };
+  return { defines, defined, reads, deletes, calls, aliases, aliasMap, stmtDefines, stmtReads, modifyEvents };
 }
 
 /** The cell's modifications from the replayed modify events (and through the cell's own aliases). */
@@ -296,10 +299,19 @@ function cellModifications(
   replay: Replay,
   builtins: ReadonlySet<string>,
   displayedStatement: number,
-  stmtModifies: Set<string>[],
+  stmtModifies: (Set<string> | undefined)[],
 ): Modification[] {
+  const modified = (stmt: number, name: string) => {
+    if (stmt < 0 || stmt >= stmtModifies.length) return;
+    let set = stmtModifies[stmt];
+    if (set === undefined) {
+      set = new Set<string>();
+      stmtModifies[stmt] = set;
+    }
+    set.add(name);
+  };
   const modifies: Modification[] = [];
-  const { aliases } = replay;
+  const { aliasMap } = replay;
   for (const e of replay.modifyEvents) {
     if (e.rule === "general" && e.stmt === displayedStatement) continue;
     if (RECEIVER_RULES.has(e.rule) && (walker.importBound.has(e.name) || MODULE_ALIASES.has(e.name)))
@@ -313,8 +325,9 @@ function cellModifications(
       span: spanOf(e.node),
     };
     modifies.push(mod);
-    stmtModifies[e.stmt]?.add(e.name);
-    const target = Object.hasOwn(aliases, e.name) ? aliases[e.name] : undefined;
+    modified(e.stmt, e.name);
+    // As `Object.hasOwn(aliases, name) ? aliases[name] : undefined` on the record (which cannot hold `__proto__`).
+    const target = e.name === "__proto__" ? undefined : aliasMap.get(e.name);
     if (target && target !== e.name) {
       modifies.push({
         ...mod,
@@ -324,7 +337,7 @@ function cellModifications(
         rule: "alias",
         via: e.name,
       });
-      stmtModifies[e.stmt]?.add(target);
+      modified(e.stmt, target);
     }
   }
   return modifies;

@@ -216,7 +216,14 @@ const READ_ONLY_PREFIXES = [
 ];
 
 function fieldOf(n: SNode, f: string): SNode | undefined {
-  return n.children.find((c) => c.field === f);
+  const children = n.children;
+  for (let k = 0; k < children.length; k++) if (children[k]!.field === f) return children[k];
+  return undefined;
+}
+
+/** Whether the node's text is `word` (the length is compared first: most texts differ in it, and cost no slice). */
+function textIs(n: SNode, word: string, text: (n: SNode) => string): boolean {
+  return n.end - n.start === word.length && text(n) === word;
 }
 
 /** The name at the root of `a.b[c].d`, and how many attribute/subscript steps lead to it. */
@@ -270,18 +277,29 @@ export function callModifications(c: CallInfo): ModificationGuess[] {
     return out;
   }
   const method = fieldOf(fn, "attribute");
-  const receiver = fieldOf(fn, "object");
   const methodName = method ? text(method) : "";
+  const argNodes = args && args.type === "argument_list" ? named(args) : [];
+  let inplace = false;
+  for (const a of argNodes) {
+    if (
+      a.type === "keyword_argument" &&
+      textIs(fieldOf(a, "name") ?? a, "inplace", text) &&
+      isTrue(fieldOf(a, "value"))
+    ) {
+      inplace = true;
+      break;
+    }
+  }
+  // The receiver's root name is only looked for when a rule below can use it (most calls match none).
+  const needsRoot =
+    inplace ||
+    MUTATING_METHODS.has(methodName) ||
+    FIT_METHODS.has(methodName) ||
+    STATEFUL_METHODS.has(methodName) ||
+    (!WRITES_FIRST_ARG.has(methodName) && c.dropped && !isReadOnly(methodName));
+  const receiver = needsRoot ? fieldOf(fn, "object") : undefined;
   const root = receiver ? rootOf(receiver, text) : null;
   const direct = root !== null && root.steps.length === 0;
-  const argNodes = args && args.type === "argument_list" ? named(args) : [];
-
-  const inplace = argNodes.some(
-    (a) =>
-      a.type === "keyword_argument" &&
-      text(fieldOf(a, "name") ?? a) === "inplace" &&
-      isTrue(fieldOf(a, "value")),
-  );
   if (root && inplace) {
     out.push({
       name: root.name,
@@ -344,7 +362,7 @@ function outArgument(args: SNode, text: (n: SNode) => string, out: ModificationG
     if (a.type !== "keyword_argument") continue;
     const key = fieldOf(a, "name");
     const value = fieldOf(a, "value");
-    if (key && value && text(key) === "out" && value.type === "identifier") {
+    if (key && value && value.type === "identifier" && textIs(key, "out", text)) {
       out.push({ name: text(value), confidence: "likely", reason: "passed as out=", rule: "out-argument" });
     }
   }

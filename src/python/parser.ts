@@ -143,6 +143,8 @@ let typeLeaf: boolean[] = [];
 let typePy2: boolean[] = [];
 /** Node type ids of string literals (a grammar may give one name several ids). */
 let typeString: boolean[] = [];
+/** Node type ids of the anonymous `;` token (kept by the copy: it suppresses Jupyter's display). */
+let typeSemicolon: boolean[] = [];
 
 let wasmPaths: { grammar: string; runtime: string } | undefined;
 
@@ -176,15 +178,16 @@ export function initPython(): Promise<void> {
       typeNamed = [];
       typeLeaf = [];
       for (let id = 0; id < lang.nodeTypeCount; id++) {
-        typeNames.push(lang.nodeTypeForId(id) ?? "ERROR");
+        typeNames.push(internalized(lang.nodeTypeForId(id) ?? "ERROR"));
         typeNamed.push(lang.nodeTypeIsNamed(id));
         typeLeaf.push(LEAF_TYPES.has(typeNames[id]!));
       }
-      fieldNames = [...lang.fields];
+      fieldNames = lang.fields.map((f) => (f === null ? null : internalized(f)));
       typePy2 = typeNames.map(
         (name, id) => (name === "print_statement" || name === "exec_statement") && typeNamed[id] === true,
       );
       typeString = typeNames.map((name, id) => name === "string" && typeNamed[id] === true);
+      typeSemicolon = typeNames.map((name, id) => name === ";" && typeNamed[id] !== true);
       language = lang;
       parser = p;
     })();
@@ -193,6 +196,16 @@ export function initPython(): Promise<void> {
     });
   }
   return loading;
+}
+
+/**
+ * The engine's shared (internalised) copy of a string. Names decoded from the grammar are fresh heap strings;
+ * every `n.type === "call"` and `c.field === "body"` of the analysis compares one with a literal, which for two
+ * internalised strings is a pointer comparison instead of a character-by-character one. (A property key is
+ * always internalised.)
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 export function isPythonReady(): boolean {
@@ -288,59 +301,71 @@ function copyTree(c: Cursor): SNode {
  */
 function copyTreeRaw(raw: RawCursorApi, tree: number, source: string, hasError: boolean): SNode {
   const lines = new LineIndex(source);
-  const make = (typeId: number, field: string, named: boolean, missing: boolean): TreeNode =>
-    new TreeNode(
-      lines,
-      typeNames[typeId] ?? "ERROR",
-      field,
-      named,
-      raw._ts_tree_cursor_start_index_wasm(tree),
-      raw._ts_tree_cursor_end_index_wasm(tree),
-      missing,
-    );
-  const root = make(raw._ts_tree_cursor_current_node_type_id_wasm(tree), "", true, false);
+  const root = new TreeNode(
+    lines,
+    typeNames[raw._ts_tree_cursor_current_node_type_id_wasm(tree)] ?? "ERROR",
+    "",
+    true,
+    raw._ts_tree_cursor_start_index_wasm(tree),
+    raw._ts_tree_cursor_end_index_wasm(tree),
+    false,
+  );
   root.hasPy2Statement = false;
-  const stack: SNode[] = [root];
+  const stack: TreeNode[] = [root];
+  let parent = root;
   try {
     if (!raw._ts_tree_cursor_goto_first_child_wasm(tree)) return root;
     for (;;) {
       const typeId = raw._ts_tree_cursor_current_node_type_id_wasm(tree);
-      const named = typeNamed[typeId] === true || typeId === 65535;
-      const type = typeNames[typeId] ?? "ERROR";
       let node: TreeNode | undefined;
-      if (named) {
+      if (typeNamed[typeId] === true || typeId === 65535) {
         const fieldId = raw._ts_tree_cursor_current_field_id_wasm(tree);
-        node = make(typeId, fieldId ? (fieldNames[fieldId] ?? "") : "", true, false);
+        const start = raw._ts_tree_cursor_start_index_wasm(tree);
+        const end = raw._ts_tree_cursor_end_index_wasm(tree);
+        node = new TreeNode(
+          lines,
+          typeNames[typeId] ?? "ERROR",
+          fieldId ? (fieldNames[fieldId] ?? "") : "",
+          true,
+          start,
+          end,
+          hasError && start === end && raw._ts_tree_cursor_current_node_is_missing_wasm(tree) !== 0,
+        );
         if (typePy2[typeId] === true) root.hasPy2Statement = true;
-        if (hasError && node.start === node.end && raw._ts_tree_cursor_current_node_is_missing_wasm(tree)) {
-          node.missing = true;
+      } else if (typeSemicolon[typeId] === true) {
+        node = new TreeNode(
+          lines,
+          ";",
+          "",
+          false,
+          raw._ts_tree_cursor_start_index_wasm(tree),
+          raw._ts_tree_cursor_end_index_wasm(tree),
+          false,
+        );
+      } else if (hasError) {
+        const start = raw._ts_tree_cursor_start_index_wasm(tree);
+        const end = raw._ts_tree_cursor_end_index_wasm(tree);
+        if (start === end && raw._ts_tree_cursor_current_node_is_missing_wasm(tree)) {
+          node = new TreeNode(lines, typeNames[typeId] ?? "ERROR", "", false, start, end, true);
         }
-      } else if (type === ";") {
-        node = make(typeId, "", false, false);
-      } else if (
-        hasError &&
-        raw._ts_tree_cursor_start_index_wasm(tree) === raw._ts_tree_cursor_end_index_wasm(tree) &&
-        raw._ts_tree_cursor_current_node_is_missing_wasm(tree)
-      ) {
-        node = make(typeId, "", false, true);
       }
-      if (node) {
-        const parent = stack[stack.length - 1]!;
+      if (node !== undefined) {
         if (parent.children === NO_CHILDREN) parent.children = [node];
         else parent.children.push(node);
-      }
-      if (
-        node &&
-        typeLeaf[typeId] !== true &&
-        !(typeString[typeId] === true && !hasError && isPlainString(source, node.start)) &&
-        raw._ts_tree_cursor_goto_first_child_wasm(tree)
-      ) {
-        stack.push(node);
-        continue;
+        if (
+          typeLeaf[typeId] !== true &&
+          !(typeString[typeId] === true && !hasError && isPlainString(source, node.start)) &&
+          raw._ts_tree_cursor_goto_first_child_wasm(tree)
+        ) {
+          stack.push(node);
+          parent = node;
+          continue;
+        }
       }
       while (!raw._ts_tree_cursor_goto_next_sibling_wasm(tree)) {
         if (stack.length === 1 || !raw._ts_tree_cursor_goto_parent_wasm(tree)) return root;
         stack.pop();
+        parent = stack[stack.length - 1]!;
       }
     }
   } finally {
@@ -362,16 +387,29 @@ function isPlainString(source: string, start: number): boolean {
   return false;
 }
 
-/** Named children, without comments. */
+/**
+ * Named children, without comments (read-only: when every child qualifies, which the fast copy makes the common
+ * case by leaving out anonymous tokens, this is `children` itself rather than a copy).
+ */
 export function namedChildren(n: SNode): SNode[] {
-  if (n.kids === undefined) n.kids = n.children.filter((c) => c.named && c.type !== "comment");
+  if (n.kids === undefined) {
+    const children = n.children;
+    let k = 0;
+    while (k < children.length && children[k]!.named && children[k]!.type !== "comment") k++;
+    n.kids = k === children.length ? children : children.filter((c) => c.named && c.type !== "comment");
+  }
   return n.kids;
 }
 
 export function childByField(n: SNode, f: string): SNode | undefined {
-  return n.children.find((c) => c.field === f);
+  const children = n.children;
+  for (let k = 0; k < children.length; k++) if (children[k]!.field === f) return children[k];
+  return undefined;
 }
 
 export function childrenByField(n: SNode, f: string): SNode[] {
-  return n.children.filter((c) => c.field === f);
+  const out: SNode[] = [];
+  const children = n.children;
+  for (let k = 0; k < children.length; k++) if (children[k]!.field === f) out.push(children[k]!);
+  return out;
 }
