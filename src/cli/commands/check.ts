@@ -40,6 +40,7 @@ import { analyzeNotebook, initPython } from "../../python/index.js";
 import type { NotebookAnalysis } from "../../python/types.js";
 import type { CliContext, Command, ParsedArgs } from "../command.js";
 import { version } from "../main.js";
+import { CheckTimings } from "../timings.js";
 
 const FORMATS = ["pretty", "json", "sarif", "github"] as const;
 type Format = (typeof FORMATS)[number];
@@ -181,6 +182,7 @@ export const command: Command = {
       "keep the per-cell analysis cache in DIR (also: FLEDGE_CACHE_DIR); default: .fledge_cache in",
     ],
     ["", "the project root (nearest folder with pyproject.toml or .git), else the current folder"],
+    ["--timings FILE", "write how long each notebook took to check, by phase, as JSON to FILE"],
     [
       "",
       "Settings: [tool.fledge] in the nearest pyproject.toml (select, ignore, fail-on, exclude, cache-dir).",
@@ -210,6 +212,7 @@ export const command: Command = {
     "cell-timeout": { type: "string" },
     "no-cache": { type: "boolean" },
     "cache-dir": { type: "string" },
+    timings: { type: "string" },
   },
   async run(args, ctx) {
     const explain = args.values.explain as string | undefined;
@@ -287,7 +290,10 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
     } else targets.push({ file: full, explicit: true });
   }
   const single = targets.length === 1 && targets[0]!.explicit;
-  const analyze = analyzer(args, ctx);
+  const timingsFile = args.values.timings as string | undefined;
+  if (timingsFile === "") throw new FledgeError("E_USAGE", "--timings needs a file name");
+  const timer = timingsFile === undefined ? undefined : new CheckTimings();
+  const analyze = analyzer(args, ctx, timer);
 
   const configs = new Map<string, FledgeConfig>();
   const envs = new Map<string, CheckEnvironment>();
@@ -318,6 +324,7 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
     const settings = settingsFor(config, args);
     const report: FileReport = { path: display(target.file), findings: [] };
     reports.push(report);
+    timer?.begin(report.path);
     let nb: Awaited<ReturnType<typeof readNotebookFile>>["notebook"] | undefined;
     try {
       nb = (await readNotebookFile(target.file)).notebook;
@@ -350,13 +357,16 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
       env = loadEnvironment(target.file, ctx.cwd);
       envs.set(dir, env);
     }
+    timer?.lap("read");
     const analysis = await analyze(target.file, nb, config);
+    timer?.lap("analysis");
     const result = runChecks(nb, {
       analysis,
       environment: env,
       ...(settings.select ? { select: settings.select } : {}),
       ignore: settings.ignore,
     });
+    timer?.lap("checks");
     report.findings = result.findings;
     report.sources = nb.cells.map((c) => c.source);
     if (args.values.stats) {
@@ -399,6 +409,9 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   if (progress) ctx.stderr.write(`\r${" ".repeat(70)}\r`);
   const cacheNote = analyze.writeError();
   if (cacheNote) ctx.stderr.write(`${cacheNote}\n`);
+  if (timer && timingsFile !== undefined) {
+    await writeFileAtomic(resolve(ctx.cwd, timingsFile), `${JSON.stringify(timer.report(), null, 1)}\n`);
+  }
 
   if (args.values.stats) {
     ctx.stdout.write(formatStats(aggregateStats(stats, unreadable, countsOnly)));
@@ -429,7 +442,7 @@ type Analyze = ((
  * The analysis of each notebook, through the per-cell cache (analysis/cache.ts) unless --no-cache or
  * FLEDGE_NO_CACHE. The grammar loads only when some cell is not in the cache.
  */
-function analyzer(args: ParsedArgs, ctx: CliContext): Analyze {
+function analyzer(args: ParsedArgs, ctx: CliContext, timer?: CheckTimings): Analyze {
   const off = ctx.env.FLEDGE_NO_CACHE;
   const disabled = Boolean(args.values["no-cache"]) || (off !== undefined && !/^(?:|0|false|no)$/i.test(off));
   const flagDir = (args.values["cache-dir"] as string | undefined) ?? (ctx.env.FLEDGE_CACHE_DIR || undefined);
@@ -438,7 +451,7 @@ function analyzer(args: ParsedArgs, ctx: CliContext): Analyze {
   const dirs = new Map<string, string>();
   let ready: Promise<void> | undefined;
   const python = () => {
-    ready ??= initPython();
+    ready ??= timer ? timer.timeGrammar(initPython) : initPython();
     return ready;
   };
   const analyze = async (file: string, nb: Notebook, config: FledgeConfig, store = true) => {
