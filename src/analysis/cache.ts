@@ -12,7 +12,7 @@
  * notebook's project root: the nearest folder above it with a pyproject.toml or .git, else the current folder)
  * gets a `.gitignore` (`*`) and a `CACHEDIR.TAG` when fledge creates it. File format (UTF-8 text):
  *
- *   fledge-analysis-cache v1 <salt>
+ *   fledge-analysis-cache v1 <salt> <the notebook's absolute path, as a JSON string>
  *   <key>\t<CellAnalysis JSON without cellIndex/cellId>      one line per code cell, in notebook order
  *   end <number of cell lines> <sha256 of everything above, base64url>
  *
@@ -26,17 +26,24 @@
  * by a crash fails the trailer check. A write that fails disables writing for the rest of the run and is
  * reported through `writeError` (the CLI prints one note); reading never fails.
  *
+ * Pruning (`prune`, at most once a day per cache folder, run by the CLI after a check): the files of notebooks
+ * that no longer exist (the header names the notebook) and temporary files older than an hour are deleted.
+ *
  * Reads and writes files; never prints.
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -179,7 +186,8 @@ export class AnalysisCache {
    */
   lookup(cacheDir: string, file: string, nb: Notebook, options: { store?: boolean } = {}): CacheLookup {
     const path = cacheFileFor(cacheDir, file);
-    const stored = this.recent?.file === path ? this.recent.entries : this.read(path);
+    const header = this.header(file);
+    const stored = this.recent?.file === path ? this.recent.entries : this.read(path, header);
     const pythonVersion = notebookPythonVersion(nb);
     const slots: { index: number; source: string; cellId?: string; key: string; cached?: Stored }[] = [];
     let hits = 0;
@@ -223,14 +231,19 @@ export class AnalysisCache {
         this.recent = { file: path, entries: now };
         const unchanged =
           slots.length === hits && stored.size === now.size && [...now.keys()].every((k) => stored.has(k));
-        if (!unchanged) this.write(cacheDir, path, entries);
+        if (!unchanged) this.write(cacheDir, path, header, entries);
         return finishNotebookAnalysis(pythonVersion, cells);
       },
     };
   }
 
+  /** A notebook's cache file's first line: format, salt and the notebook it belongs to. */
+  private header(notebookFile: string): string {
+    return `${HEADER} ${FORMAT} ${this.salt} ${JSON.stringify(resolve(notebookFile))}`;
+  }
+
   /** The entries of a cache file; empty when it is missing, foreign, truncated or corrupt. */
-  private read(path: string): Map<string, string> {
+  private read(path: string, header: string): Map<string, string> {
     const entries = new Map<string, string>();
     let text: string;
     try {
@@ -239,7 +252,7 @@ export class AnalysisCache {
       return entries;
     }
     const headerEnd = text.indexOf("\n");
-    if (text.slice(0, headerEnd) !== `${HEADER} ${FORMAT} ${this.salt}`) return entries;
+    if (text.slice(0, headerEnd) !== header) return entries;
     const trailerStart = text.lastIndexOf("\nend ", text.length - 2) + 1;
     if (trailerStart <= 0 || !text.endsWith("\n")) return entries;
     const body = text.slice(0, trailerStart);
@@ -256,10 +269,10 @@ export class AnalysisCache {
     return entries;
   }
 
-  private write(cacheDir: string, path: string, entries: Entry[]): void {
+  private write(cacheDir: string, path: string, header: string, entries: Entry[]): void {
     if (this.readOnly || this.writeError) return;
     const seen = new Set<string>();
-    let body = `${HEADER} ${FORMAT} ${this.salt}\n`;
+    let body = `${header}\n`;
     let count = 0;
     for (const e of entries) {
       if (seen.has(e.key)) continue;
@@ -280,6 +293,57 @@ export class AnalysisCache {
       }
       this.writeError = { dir: cacheDir, message: writeProblem(err) };
     }
+  }
+
+  /**
+   * Deletes the files of notebooks that no longer exist and temporary files older than an hour, at most once
+   * per `interval` (default a day; a stamp file keeps the time) per cache folder. Best effort: never throws,
+   * and a file that cannot be read or deleted is left. Returns how many files it deleted.
+   */
+  prune(cacheDir: string, options: { now?: number; interval?: number } = {}): number {
+    if (this.readOnly) return 0;
+    const now = options.now ?? Date.now();
+    const folder = join(cacheDir, FORMAT);
+    const stamp = join(folder, PRUNE_STAMP);
+    try {
+      if (now - statSync(stamp).mtimeMs < (options.interval ?? DAY_MS)) return 0;
+    } catch {
+      // Never pruned, or no cache here at all.
+    }
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return 0;
+    }
+    let deleted = 0;
+    const remove = (name: string) => {
+      try {
+        unlinkSync(join(folder, name));
+        deleted++;
+      } catch {
+        // Gone already, or not ours to delete.
+      }
+    };
+    for (const name of names) {
+      if (name.endsWith(".tmp")) {
+        try {
+          if (now - statSync(join(folder, name)).mtimeMs > HOUR_MS) remove(name);
+        } catch {
+          // Renamed into place meanwhile.
+        }
+      } else if (name.endsWith(".cells")) {
+        const notebook = notebookOf(join(folder, name));
+        if (notebook === null || (notebook !== undefined && !existsSync(notebook))) remove(name);
+      }
+    }
+    try {
+      writeFileSync(stamp, "");
+      utimesSync(stamp, now / 1000, now / 1000);
+    } catch {
+      // Pruned again next time.
+    }
+    return deleted;
   }
 
   /** Create the cache folder (with its .gitignore and CACHEDIR.TAG when fledge makes it) and its format folder. */
@@ -303,6 +367,45 @@ export class AnalysisCache {
     }
     mkdirSync(join(cacheDir, FORMAT), { recursive: true });
     this.readyDirs.add(cacheDir);
+  }
+}
+
+const PRUNE_STAMP = ".last-prune";
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The notebook a cache file belongs to, from its header: a path, null when the file is not a cache file of this
+ * format (it would never be read again), undefined when it cannot be read.
+ */
+function notebookOf(cacheFile: string): string | null | undefined {
+  let fd: number;
+  try {
+    fd = openSync(cacheFile, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(8192);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString("utf8", 0, n);
+    const end = text.indexOf("\n");
+    const prefix = `${HEADER} ${FORMAT} `;
+    if (end === -1) return n < buf.length ? null : undefined;
+    const line = text.slice(0, end);
+    if (!line.startsWith(prefix)) return null;
+    const space = line.indexOf(" ", prefix.length);
+    if (space === -1) return null;
+    try {
+      const path = JSON.parse(line.slice(space + 1)) as unknown;
+      return typeof path === "string" && path !== "" ? path : null;
+    } catch {
+      return null;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -175,7 +176,7 @@ describe("analysis cache: lookups", () => {
     expect(other.misses).toBe(4);
     other.finish();
     expect(readFileSync(cacheFileFor(dir, file), "utf8").split("\n", 1)[0]).toBe(
-      "fledge-analysis-cache v1 two",
+      `fledge-analysis-cache v1 two ${JSON.stringify(file)}`,
     );
     expect(new AnalysisCache({ salt: "two" }).lookup(dir, file, SAMPLE()).misses).toBe(0);
   });
@@ -274,6 +275,74 @@ describe("analysis cache: lookups", () => {
     const dir = join(tmp, "nostore");
     new AnalysisCache().lookup(dir, join(tmp, "a.ipynb"), SAMPLE(), { store: false }).finish();
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe("analysis cache: pruning", () => {
+  const DAY = 24 * 3_600_000;
+  /** A cache folder holding the files of notebooks a.ipynb and b.ipynb, which exist. */
+  function twoNotebooks(name: string) {
+    const dir = join(tmp, name, "cache");
+    const a = join(tmp, name, "a.ipynb");
+    const b = join(tmp, name, "b.ipynb");
+    mkdirSync(join(tmp, name), { recursive: true });
+    for (const f of [a, b]) {
+      writeFileSync(f, "{}");
+      new AnalysisCache().lookup(dir, f, SAMPLE()).finish();
+    }
+    return {
+      dir,
+      a,
+      b,
+      cells: () =>
+        readdirSync(join(dir, "v1"))
+          .filter((n) => n.endsWith(".cells"))
+          .sort(),
+    };
+  }
+
+  it("deletes the files of notebooks that no longer exist, and keeps the others' hits", () => {
+    const { dir, a, b, cells } = twoNotebooks("prune-gone");
+    expect(cells()).toHaveLength(2);
+    rmSync(b);
+    expect(new AnalysisCache().prune(dir)).toBe(1);
+    expect(cells()).toEqual([cacheFileFor(dir, a).split(/[\\/]/).pop()]);
+    expect(new AnalysisCache().lookup(dir, a, SAMPLE()).misses).toBe(0);
+  });
+
+  it("prunes at most once a day per folder", () => {
+    const { dir, a, b, cells } = twoNotebooks("prune-daily");
+    const now = Date.now();
+    expect(new AnalysisCache().prune(dir, { now })).toBe(0);
+    rmSync(b);
+    expect(new AnalysisCache().prune(dir, { now: now + DAY / 2 })).toBe(0);
+    expect(cells()).toHaveLength(2);
+    expect(new AnalysisCache().prune(dir, { now: now + DAY + 1 })).toBe(1);
+    rmSync(a);
+    expect(new AnalysisCache().prune(dir, { now: now + DAY + 2 })).toBe(0);
+    expect(cells()).toHaveLength(1);
+  });
+
+  it("deletes foreign files and temporary files older than an hour, not younger ones", () => {
+    const { dir, cells } = twoNotebooks("prune-junk");
+    const v1 = join(dir, "v1");
+    writeFileSync(join(v1, "0123456789abcdef01234567.cells"), "not a cache file\n");
+    writeFileSync(join(v1, "old.cells.1-aa.tmp"), "half");
+    writeFileSync(join(v1, "new.cells.2-bb.tmp"), "half");
+    const hourAgo = (Date.now() - 2 * 3_600_000) / 1000;
+    utimesSync(join(v1, "old.cells.1-aa.tmp"), hourAgo, hourAgo);
+    expect(new AnalysisCache().prune(dir)).toBe(2);
+    expect(cells()).toHaveLength(2);
+    expect(readdirSync(v1).filter((n) => n.endsWith(".tmp"))).toEqual(["new.cells.2-bb.tmp"]);
+  });
+
+  it("does nothing in a folder without a cache, or read-only", () => {
+    expect(new AnalysisCache().prune(join(tmp, "prune-none"))).toBe(0);
+    expect(existsSync(join(tmp, "prune-none"))).toBe(false);
+    const { dir, b, cells } = twoNotebooks("prune-readonly");
+    rmSync(b);
+    expect(new AnalysisCache({ readOnly: true }).prune(dir)).toBe(0);
+    expect(cells()).toHaveLength(2);
   });
 });
 

@@ -409,6 +409,7 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   if (progress) ctx.stderr.write(`\r${" ".repeat(70)}\r`);
   const cacheNote = analyze.writeError();
   if (cacheNote) ctx.stderr.write(`${cacheNote}\n`);
+  analyze.prune();
   if (timer && timingsFile !== undefined) {
     await writeFileAtomic(resolve(ctx.cwd, timingsFile), `${JSON.stringify(timer.report(), null, 1)}\n`);
   }
@@ -436,6 +437,8 @@ type Analyze = ((
 ) => Promise<NotebookAnalysis>) & {
   /** The one note to print when the cache could not be written (the check itself went on). */
   writeError(): string | undefined;
+  /** Housekeeping of the cache folders this run used (analysis/cache.ts `prune`: at most daily). */
+  prune(): void;
 };
 
 /**
@@ -449,6 +452,7 @@ function analyzer(args: ParsedArgs, ctx: CliContext, timer?: CheckTimings): Anal
   const fixedDir = flagDir === undefined ? undefined : resolve(ctx.cwd, flagDir);
   const cache = disabled ? undefined : new AnalysisCache();
   const dirs = new Map<string, string>();
+  const used = new Set<string>();
   let ready: Promise<void> | undefined;
   const python = () => {
     ready ??= timer ? timer.timeGrammar(initPython) : initPython();
@@ -464,6 +468,7 @@ function analyzer(args: ParsedArgs, ctx: CliContext, timer?: CheckTimings): Anal
       dir = defaultCacheDir(file, ctx.cwd);
       dirs.set(dirname(file), dir);
     }
+    used.add(dir);
     const found = cache.lookup(dir, file, nb, { store });
     if (found.misses > 0) await python();
     return found.finish();
@@ -473,6 +478,9 @@ function analyzer(args: ParsedArgs, ctx: CliContext, timer?: CheckTimings): Anal
       const e = cache?.writeError;
       if (!e) return undefined;
       return `fledge check: note: cannot write the analysis cache in ${e.dir} (${e.message}); checked without storing it (--no-cache turns the cache off, --cache-dir moves it)`;
+    },
+    prune: () => {
+      if (cache && !cache.writeError) for (const dir of used) cache.prune(dir);
     },
   });
 }
