@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Python children keep their bytecode in a cache folder (the venv is installed without .pyc files).
+    globalSetup: ["test/helpers/python-bytecode.ts"],
   },
 });
