@@ -36,14 +36,26 @@ export interface EffectiveRead {
 
 /** Names a cell binds at module level: assignments, imports, functions, `x = !cmd`, `global x` in called functions. */
 export function cellDefines(cell: CellAnalysis, functionsByName?: FunctionIndex): string[] {
+  return [...definedNames(cell, functionsByName)];
+}
+
+/** `cellDefines` as the set it is built in (for membership tests). */
+function definedNames(cell: CellAnalysis, functionsByName?: FunctionIndex): Set<string> {
   const out = new Set<string>(cell.defines);
   for (const imp of cell.imports) for (const b of imp.binds) out.add(b);
   for (const fn of cell.functions) out.add(fn.name);
   for (const m of cell.magics) if (m.assignedTo) out.add(m.assignedTo);
-  if (functionsByName) {
+  if (functionsByName && callsNotebookFunction(cell, functionsByName)) {
     for (const fn of calledFunctions(cell, functionsByName)) for (const g of fn.globalWrites) out.add(g);
   }
-  return [...out];
+  return out;
+}
+
+/** Whether any name the cell calls is a notebook function (most calls are of imported functions). */
+function callsNotebookFunction(cell: CellAnalysis, index: FunctionIndex): boolean {
+  if (index.size === 0) return false;
+  for (const name of cell.calls) if (index.has(name)) return true;
+  return false;
 }
 
 /** Every function/class the notebook defines, by name, with the cell that defines it (in notebook order). */
@@ -106,16 +118,21 @@ export function effectiveReads(cell: CellAnalysis, functionsByName: FunctionInde
     seen.add(r.name);
     out.push({ name: r.name, span: r.span });
   }
-  const ownDefines = new Set(cellDefines(cell));
+  /** The cell's own definitions, made when first needed. */
+  let ownDefines: Set<string> | undefined;
   // Globals read by lambdas the cell creates are read when the lambdas are called, usually while the cell runs,
   // so after the cell's own assignments: `n = 5; ds.map(lambda w: w.batch(n))` does not read an outside `n`.
   for (const r of cell.indirectReads ?? []) {
-    if (seen.has(r.name) || ownDefines.has(r.name)) continue;
+    if (seen.has(r.name)) continue;
+    ownDefines ??= definedNames(cell);
+    if (ownDefines.has(r.name)) continue;
     seen.add(r.name);
     out.push({ name: r.name, span: r.span });
   }
   for (const name of cell.calls) {
-    const span = callSpan(cell, name);
+    // A name no cell defines as a function reads nothing through the notebook.
+    if (!functionsByName.has(name)) continue;
+    let span: Span | undefined;
     const visited = new Set<string>();
     const stack = [name];
     while (stack.length > 0) {
@@ -127,8 +144,11 @@ export function effectiveReads(cell: CellAnalysis, functionsByName: FunctionInde
       for (const g of fn.globalReads) {
         // A global the cell itself defines is usually set before the call (`x = 1; f()`); the cell's own reads
         // already list it when it is read first.
-        if (seen.has(g) || ownDefines.has(g)) continue;
+        if (seen.has(g)) continue;
+        ownDefines ??= definedNames(cell);
+        if (ownDefines.has(g)) continue;
         seen.add(g);
+        span ??= callSpan(cell, name);
         out.push({ name: g, span, via: name });
       }
       for (const callee of fn.calls) stack.push(callee);
@@ -173,7 +193,7 @@ export function buildDataflow(analysis: NotebookAnalysis, options: DataflowOptio
       else updateConfidence(chains, m.name, c, m.confidence);
     }
     // Definitions win over modifications in the same cell (`df = load(); df['a'] = 1` defines df).
-    for (const name of cellDefines(cell, functionsByName)) {
+    for (const name of definedNames(cell, functionsByName)) {
       const prev = w.get(name);
       w.set(name, { cell: c, kind: "define", weak: false });
       if (prev) replaceLink(chains, name, c, { cell: c, kind: "define" });
@@ -195,12 +215,15 @@ export function buildDataflow(analysis: NotebookAnalysis, options: DataflowOptio
   }
   const state = new Map<string, NameState>();
   const edgeMap = new Map<
-    string,
+    number,
     { from: number; to: number; names: Set<string>; strongNames: Set<string> }
   >();
+  /** Edge keys are numbers (from · stride + to), unique since every cell index is below the stride. */
+  let stride = 1;
+  for (const cell of cells) stride = Math.max(stride, cell.cellIndex + 1);
   const addEdge = (from: number, to: number, name: string, weak: boolean) => {
     if (from === to) return;
-    const key = `${from}>${to}`;
+    const key = from * stride + to;
     let e = edgeMap.get(key);
     if (!e) {
       e = { from, to, names: new Set(), strongNames: new Set() };
@@ -220,8 +243,11 @@ export function buildDataflow(analysis: NotebookAnalysis, options: DataflowOptio
     const c = cell.cellIndex;
     const w = writesByName.get(c)!;
     const needs = new Map<string, { span: Span; isRead: boolean; via?: string }>();
-    for (const r of reads.get(c)!)
-      needs.set(r.name, { span: r.span, isRead: true, ...(r.via ? { via: r.via } : {}) });
+    for (const r of reads.get(c)!) {
+      const need: { span: Span; isRead: boolean; via?: string } = { span: r.span, isRead: true };
+      if (r.via) need.via = r.via;
+      needs.set(r.name, need);
+    }
     for (const m of cell.modifies) if (!needs.has(m.name)) needs.set(m.name, { span: m.span, isRead: false });
     for (const [name, need] of needs) {
       const s = state.get(name);
@@ -338,8 +364,11 @@ export function orderConstraints(
     forwardWriters.set(i.name, m);
   }
   const sequences = new Map<string, number[]>();
-  for (const [name, links] of Object.entries(chains)) {
-    const cellsInOrder = [...new Set(links.map((l) => l.cell))];
+  for (const name in chains) {
+    const links = chains[name]!;
+    const cellsInOrder = distinctCells(links);
+    // A name written by one cell orders nothing (and its readers find no next writer).
+    if (cellsInOrder.length < 2) continue;
     const moved = forwardWriters.get(name);
     let seq = cellsInOrder;
     if (moved) {
@@ -361,12 +390,30 @@ export function orderConstraints(
     // The reader must run before the next writer that would overwrite what it reads: after a forward read, the
     // writer following its definer; otherwise the first writer below the reader (weak modifiers between the
     // definer and the reader are read too, and the reader may itself be the next writer).
-    const next = i.forward
-      ? seq.slice(at + 1).find((w) => w !== i.reader)
-      : seq.slice(at + 1).find((w) => w > i.reader);
+    let next: number | undefined;
+    for (let k = at + 1; k < seq.length; k++) {
+      const w = seq[k]!;
+      if (i.forward ? w !== i.reader : w > i.reader) {
+        next = w;
+        break;
+      }
+    }
     if (next !== undefined) add(i.reader, next);
   }
   return succ;
+}
+
+/** The cells of a chain, each once, in order of their first link (links come in cell order: no set needed). */
+function distinctCells(links: ChainLink[]): number[] {
+  const out: number[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  for (const l of links) {
+    if (l.cell === last) continue;
+    if (l.cell < last) return [...new Set(links.map((x) => x.cell))];
+    out.push(l.cell);
+    last = l.cell;
+  }
+  return out;
 }
 
 /**
