@@ -51,12 +51,21 @@ function isTopLevelImport(info: CodeCellInfo, imp: ImportRecord): boolean {
   return stmt !== undefined && IMPORT_TYPES.has(stmt.type);
 }
 
+/**
+ * Line `line` (1-based) of the cell's source or of its blanked code (same line breaks), as `text.split("\n")` gives
+ * it ("" past the end), without splitting the whole cell.
+ */
+function lineOf(info: CodeCellInfo, text: string, line: number): string {
+  const starts = info.scanned.lineStarts;
+  if (!(line >= 1 && line <= starts.length)) return "";
+  return text.slice(starts[line - 1], line < starts.length ? starts[line]! - 1 : text.length);
+}
+
 /** Whether the import statement has its lines to itself (so it can be cut out whole). */
 export function importOwnsLines(info: CodeCellInfo, imp: ImportRecord): boolean {
-  const lines = info.cell.source.split("\n");
-  const first = lines[imp.span.line - 1] ?? "";
-  const last = lines[imp.span.endLine - 1] ?? "";
-  const codeLast = info.scanned.code.split("\n")[imp.span.endLine - 1] ?? "";
+  const first = lineOf(info, info.cell.source, imp.span.line);
+  const last = lineOf(info, info.cell.source, imp.span.endLine);
+  const codeLast = lineOf(info, info.scanned.code, imp.span.endLine);
   return (
     first.slice(0, imp.span.column - 1).trim() === "" &&
     codeLast.slice(imp.span.endColumn - 1).trim() === "" &&
@@ -233,8 +242,14 @@ export function checkBuiltinShadowing(ctx: CheckContext): void {
   for (const c of ctx.code) {
     const a = c.analysis;
     if (!a) continue;
-    for (const name of new Set([...a.defines, ...a.functions.map((f) => f.name)])) {
-      if (!SHADOWABLE_BUILTINS.has(name)) continue;
+    // Each shadowing name once, in the order of its first definition (assignments, then functions and classes).
+    const shadowing: string[] = [];
+    for (const name of a.defines)
+      if (SHADOWABLE_BUILTINS.has(name) && !shadowing.includes(name)) shadowing.push(name);
+    for (const f of a.functions) {
+      if (SHADOWABLE_BUILTINS.has(f.name) && !shadowing.includes(f.name)) shadowing.push(f.name);
+    }
+    for (const name of shadowing) {
       const span = definitionSpan(c, name);
       ctx.report(
         "FL303",
