@@ -5,6 +5,7 @@
  * adds a warm second pass and main-thread CPU), this one has nothing of its own in the measured process.
  *
  *   npm run bench:check-cli -- [folder] [--processes N] [--variants cached,compiled,modules] [--json]
+ *                              [--node-flags "--flag …"]   (V8/Node flags for the measured processes, to try some)
  *
  * Variants, run in turn in each round so that they share the machine's load:
  * - cached: bin/fledge.js with a code cache made by an earlier run (what every run after the first one gets);
@@ -12,7 +13,8 @@
  * - modules: dist/cli/main.js imported as ES modules (how the CLI ran before the bundle).
  *
  * Per notebook, "check" is analysis + checks (dataflow graph and rules): the notebook's own cost once the
- * process and the grammar are loaded. The grammar's one-off load (inside the first notebook's analysis) is
+ * process and the grammar are loaded; "read+check" adds reading the file (JSON parse and validation, the folder's
+ * configuration and environment on its first notebook). The grammar's one-off load (inside the first notebook's analysis) is
  * taken out of it and reported apart, as bench:check does. Per notebook the median over processes is taken;
  * p50/p99/max are over notebooks (p99 of 122 notebooks is the second largest). Two clocks: wall, and the
  * process's CPU time (every thread: the JIT and GC helpers included, so it is above main-thread CPU).
@@ -44,7 +46,13 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
 };
 
-function runOnce(variant: Variant, folder: string, work: string, compileCache: string): Run {
+function runOnce(
+  variant: Variant,
+  folder: string,
+  work: string,
+  compileCache: string,
+  nodeFlags: string[],
+): Run {
   const timings = join(work, `timings-${variant}.json`);
   const args = ["check", "--no-cache", "--format", "json", "--timings", timings, folder];
   const main = pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href;
@@ -63,20 +71,27 @@ function runOnce(variant: Variant, folder: string, work: string, compileCache: s
     ...(variant === "compiled" ? { FLEDGE_NO_COMPILE_CACHE: "1" } : {}),
   };
   const started = performance.now();
-  const res = spawnSync(process.execPath, argv, { env, encoding: "utf8", maxBuffer: 1 << 28 });
+  const res = spawnSync(process.execPath, [...nodeFlags, ...argv], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
   const processMs = performance.now() - started;
   if (res.status !== 0 && res.status !== 1)
     throw new Error(`fledge check failed (${res.status}): ${res.stderr}`);
   return { processMs, report: JSON.parse(readFileSync(timings, "utf8")) as CheckTimingsReport };
 }
 
-/** Per notebook, the median over runs of analysis + checks (minus the grammar's load) on one clock. */
-function perNotebook(runs: Run[], clock: "wallMs" | "cpuMs"): { path: string; ms: number }[] {
+/**
+ * Per notebook, the median over runs of analysis + checks (minus the grammar's load) on one clock; with `read`,
+ * the file's read too (all the notebook costs the CLI).
+ */
+function perNotebook(runs: Run[], clock: "wallMs" | "cpuMs", read = false): { path: string; ms: number }[] {
   const byPath = new Map<string, number[]>();
   for (const { report } of runs) {
     for (const n of report.notebooks) {
       if (!n.analysis || !n.checks) continue;
-      let ms = n.analysis[clock] + n.checks[clock];
+      let ms = n.analysis[clock] + n.checks[clock] + (read && n.read ? n.read[clock] : 0);
       if (report.grammar && report.grammar.path === n.path) ms -= report.grammar[clock];
       const xs = byPath.get(n.path) ?? [];
       xs.push(ms);
@@ -98,6 +113,7 @@ function main(): void {
     process.exit(2);
   }
   const processes = Number(flag("--processes") ?? 3);
+  const nodeFlags = flag("--node-flags")?.split(" ").filter(Boolean) ?? [];
   const variants = (flag("--variants")?.split(",") ?? VARIANTS) as Variant[];
   for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
 
@@ -107,9 +123,9 @@ function main(): void {
   const runs = new Map<Variant, Run[]>(variants.map((v) => [v, []]));
   try {
     // Makes the code cache the "cached" runs find (a first run writes it).
-    if (variants.includes("cached")) runOnce("cached", folder, work, compileCache);
+    if (variants.includes("cached")) runOnce("cached", folder, work, compileCache, nodeFlags);
     for (let k = 0; k < processes; k++) {
-      for (const v of variants) runs.get(v)!.push(runOnce(v, folder, work, compileCache));
+      for (const v of variants) runs.get(v)!.push(runOnce(v, folder, work, compileCache, nodeFlags));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -119,6 +135,7 @@ function main(): void {
   const summary: Record<string, unknown> = {
     folder,
     processes,
+    nodeFlags,
     loadAverage: { before: loadBefore.map((x) => +x.toFixed(2)), after: loadAfter.map((x) => +x.toFixed(2)) },
   };
   const lines: string[] = [];
@@ -134,26 +151,31 @@ function main(): void {
     lines.push(
       `${v}: whole process ${(out.processMs as number).toFixed(0)} ms (median of ${rs.length}); grammar load ${(out.grammar as { wallMs: number }).wallMs.toFixed(1)} ms wall`,
     );
-    for (const clock of ["wallMs", "cpuMs"] as const) {
-      const per = perNotebook(rs, clock);
-      const xs = per.map((p) => p.ms);
-      const first = per[0];
-      const stats = {
-        notebooks: xs.length,
-        p50: median(xs),
-        p99: pct(xs, 99),
-        max: Math.max(...xs),
-        sum: xs.reduce((s, x) => s + x, 0),
-        first: first ? { path: first.path, ms: first.ms } : undefined,
-        slowest: [...per].sort((a, b) => b.ms - a.ms).slice(0, 4),
-      };
-      out[clock] = stats;
-      const name = clock === "wallMs" ? "wall" : "process CPU";
-      lines.push(
-        `  check per notebook, ${name.padEnd(11)} p50 ${stats.p50.toFixed(2).padStart(6)} ms  p99 ${stats.p99.toFixed(2).padStart(6)} ms  max ${stats.max.toFixed(2).padStart(6)} ms  sum ${stats.sum.toFixed(0).padStart(5)} ms  first ${first ? first.ms.toFixed(1) : "-"} ms`,
-      );
-      for (const s of stats.slowest)
-        lines.push(`      ${s.ms.toFixed(1).padStart(6)} ms  ${relative(folder, s.path) || s.path}`);
+    for (const [what, read] of [
+      ["check", false],
+      ["read+check", true],
+    ] as const) {
+      for (const clock of ["wallMs", "cpuMs"] as const) {
+        const per = perNotebook(rs, clock, read);
+        const xs = per.map((p) => p.ms);
+        const first = per[0];
+        const stats = {
+          notebooks: xs.length,
+          p50: median(xs),
+          p99: pct(xs, 99),
+          max: Math.max(...xs),
+          sum: xs.reduce((s, x) => s + x, 0),
+          first: first ? { path: first.path, ms: first.ms } : undefined,
+          slowest: [...per].sort((a, b) => b.ms - a.ms).slice(0, 3),
+        };
+        out[`${what} ${clock}`] = stats;
+        const name = clock === "wallMs" ? "wall" : "process CPU";
+        lines.push(
+          `  ${what.padEnd(10)} per notebook, ${name.padEnd(11)} p50 ${stats.p50.toFixed(2).padStart(6)} ms  p99 ${stats.p99.toFixed(2).padStart(6)} ms  max ${stats.max.toFixed(2).padStart(6)} ms  sum ${stats.sum.toFixed(0).padStart(5)} ms  first ${first ? first.ms.toFixed(1) : "-"} ms`,
+        );
+        for (const s of stats.slowest)
+          lines.push(`      ${s.ms.toFixed(1).padStart(6)} ms  ${relative(folder, s.path) || s.path}`);
+      }
     }
     summary[v] = out;
   }
