@@ -17,7 +17,7 @@ import { builtinNames, isAmbientName } from "./builtins.js";
 import { maskIPython } from "./ipython.js";
 import { RECEIVER_RULES } from "./modifications.js";
 import type { SNode } from "./parser.js";
-import { parsePython } from "./parser.js";
+import { nodeSpan, parsePython } from "./parser.js";
 import { type Event, type Scope, Walker } from "./scopes.js";
 import { cellText, shapeOf } from "./shape.js";
 import { collectDiagnostics, statementDisplay } from "./statements.js";
@@ -51,7 +51,7 @@ export const MODULE_ALIASES: ReadonlySet<string> = new Set([
 const PY2_STATEMENT = /\b(?:print|exec)\b/u;
 
 export function spanOf(n: SNode): Span {
-  return { line: n.sr + 1, column: n.sc + 1, endLine: n.er + 1, endColumn: n.ec + 1 };
+  return nodeSpan(n);
 }
 
 type Resolution = "module" | "local";
@@ -113,8 +113,9 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
   const { defined } = replay;
   // The value of the cell's last bare expression is displayed, not dropped: no general-rule guess there.
   const lastIndex = topLevel.length - 1;
-  const lastDisplays =
-    lastIndex >= 0 && statementDisplay(topLevel[lastIndex]!, tree, true, masked.masked) === "value";
+  const lastDisplay =
+    lastIndex >= 0 ? statementDisplay(topLevel[lastIndex]!, tree, true, masked.masked) : undefined;
+  const lastDisplays = lastDisplay === "value";
   /** Per statement, the names it modifies (a set only for statements that modify something). */
   const stmtModifies: (Set<string> | undefined)[] = new Array(topLevel.length);
   const modifies = cellModifications(walker, replay, builtins, lastDisplays ? lastIndex : -1, stmtModifies);
@@ -142,7 +143,7 @@ export function analyzeCell(source: string, cellIndex: number, options: AnalyzeO
       modifies: stmtModifies[i] === undefined ? [] : [...stmtModifies[i]!],
       displays: false,
     };
-    const display = statementDisplay(n, tree, i === topLevel.length - 1, masked.masked);
+    const display = i === lastIndex ? lastDisplay : statementDisplay(n, tree, false, masked.masked);
     if (display) {
       rec.displays = true;
       rec.displayKind = display;

@@ -97,6 +97,25 @@ class TreeNode implements SNode {
   }
 }
 
+/**
+ * A node's 1-based span (line, column, end line, end column). For the fast copy's nodes, each row is searched once
+ * (the `sc`/`ec` getters search the row again).
+ */
+export function nodeSpan(n: SNode): { line: number; column: number; endLine: number; endColumn: number } {
+  if (n instanceof TreeNode) {
+    const starts = n.lines.starts;
+    const sr = rowOf(starts, n.start);
+    const er = n.end === n.start ? sr : rowOf(starts, n.end);
+    return {
+      line: sr + 1,
+      column: n.start - starts[sr]! + 1,
+      endLine: er + 1,
+      endColumn: n.end - starts[er]! + 1,
+    };
+  }
+  return { line: n.sr + 1, column: n.sc + 1, endLine: n.er + 1, endColumn: n.ec + 1 };
+}
+
 let parser: Parser | undefined;
 let language: Language | undefined;
 let loading: Promise<void> | undefined;

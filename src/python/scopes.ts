@@ -29,6 +29,11 @@ const COMPREHENSIONS = new Set([
   "generator_expression",
 ]);
 const DYNAMIC_CALLS = new Set(["exec", "eval", "globals", "locals", "vars"]);
+/**
+ * The `globals`/`nonlocals` of every scope until a `global`/`nonlocal` statement gives it its own set (most scopes
+ * never have one): never added to.
+ */
+const NO_NAMES: Set<string> = new Set();
 
 export class Walker {
   readonly events: Event[] = [];
@@ -65,8 +70,8 @@ export class Walker {
       name,
       immediate,
       locals: new Set(),
-      globals: new Set(),
-      nonlocals: new Set(),
+      globals: NO_NAMES,
+      nonlocals: NO_NAMES,
       owner: immediate ? null : this.owner,
     };
     if (!immediate && this.owner) this.owner.scopes.push(scope);
@@ -162,9 +167,11 @@ export class Walker {
         importStatement(this, n, scope);
         return;
       case "global_statement":
+        if (scope.globals === NO_NAMES) scope.globals = new Set();
         for (const c of named(n)) scope.globals.add(this.text(c));
         return;
       case "nonlocal_statement":
+        if (scope.nonlocals === NO_NAMES) scope.nonlocals = new Set();
         for (const c of named(n)) scope.nonlocals.add(this.text(c));
         return;
       case "delete_statement":
