@@ -7,7 +7,10 @@
  * against 0.7 s with a bytecode cache). The tests' children inherit this process's environment, so here the
  * variable is dropped and the bytecode goes to one cache folder (PYTHONPYCACHEPREFIX) instead of
  * __pycache__ folders beside the sources: generated projects and fixtures stay as the product wrote them.
- * What the tests assert is unchanged; Python checks every cached file against its source before using it.
+ * What the tests assert is unchanged; Python checks every cached file against its source before using it
+ * (mtime in whole seconds and size, as with __pycache__ on any machine without that variable): a test that
+ * edits a module and runs it again must not rewrite it with the same size within the second it was compiled.
+ * The tests' edits today change the size, or come seconds after the module was written.
  */
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
