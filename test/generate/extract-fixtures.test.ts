@@ -3,8 +3,7 @@
  * project in a fresh virtualenv from its own pyproject.toml, then `python -m <pkg>`, `pytest`, `ruff check`
  * and `ruff format --check` must all pass, and the hard case each fixture stands for must show in the code.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -19,12 +18,6 @@ import {
 
 const hasUv = uvPath() !== undefined;
 const roots: string[] = [];
-// Each fixture gets a virtualenv of its own, made afresh (the previous one deleted first), always at this
-// same path: the bytecode Python caches for the packages installed there (pandas, scikit-learn, pytest…;
-// see test/helpers/python-bytecode.ts) is keyed by path, so the fixtures after the first reuse it instead
-// of compiling those packages again. Python still checks each cached file against its source.
-const venvHome = mkdtempSync(join(tmpdir(), "fledge-extract-venv-"));
-roots.push(venvHome);
 afterAll(() => {
   if (!process.env.KEEP_TMP) for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
@@ -101,8 +94,7 @@ describe.skipIf(!hasUv)("fledge extract on the fixture notebooks", () => {
       roots.push(e.root);
       EXPECT[name]?.(e);
 
-      rmSync(join(venvHome, "venv"), { recursive: true, force: true });
-      const venv = freshVenv(venvHome, e.project);
+      const venv = freshVenv(e.root, e.project);
       expect(venv.install.status, venv.install.output).toBe(0);
       const pkg = e.extraction.model.packageName;
       const runs = [

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { venvPython } from "../helpers/env.js";
-import { type Extracted, extractFixture, sh, uvPath } from "./project-run.js";
+import { type Extracted, extractFixture, freshVenvPath, sh, uvPath } from "./project-run.js";
 
 const uv = uvPath();
 let e: Extracted;
@@ -40,7 +40,7 @@ function parseDockerfile(text: string): Instruction[] {
 
 function venv(dir: string): { python: string; bin: string; env: NodeJS.ProcessEnv } {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, "venv");
+  const path = freshVenvPath(dir);
   const made = sh(uv!, ["venv", "-q", path, "--python", venvPython()], dir);
   expect(made.status, made.output).toBe(0);
   const bin = join(path, "bin");

@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -103,6 +104,21 @@ export function uvPath(): string | undefined {
   return existsSync(uv) ? uv : undefined;
 }
 
+/**
+ * The path for a fresh virtualenv: `<dir>/venv`, or, under vitest (test/helpers/python-bytecode.ts sets
+ * FLEDGE_TEST_VENV_HOME), one path per worker process, the previous virtualenv there deleted first. A worker
+ * runs its files one at a time, and the bytecode Python caches for the packages (pandas, scikit-learn,
+ * pytest…) is keyed by path: every fresh virtualenv after the first reuses it instead of compiling them
+ * again. The virtualenv is as fresh as before: only what the caller installs is in it.
+ */
+export function freshVenvPath(dir: string): string {
+  const home = process.env.FLEDGE_TEST_VENV_HOME;
+  if (!home) return join(dir, "venv");
+  const path = join(home, `worker-${process.pid}`, "venv");
+  rmSync(path, { recursive: true, force: true });
+  return path;
+}
+
 /** A fresh virtualenv (uv, same Python as the project venv), with the project installed from its own pyproject. */
 export function freshVenv(
   dir: string,
@@ -110,7 +126,7 @@ export function freshVenv(
 ): { python: string; bin: string; env: NodeJS.ProcessEnv; install: Run } {
   const uv = uvPath();
   if (!uv) throw new Error("uv not found in the project venv: run `npm run setup`");
-  const venv = join(dir, "venv");
+  const venv = freshVenvPath(dir);
   const made = sh(uv, ["venv", "-q", venv, "--python", venvPython()], dir);
   if (made.status !== 0) throw new Error(made.output);
   const bin = join(venv, process.platform === "win32" ? "Scripts" : "bin");

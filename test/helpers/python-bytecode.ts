@@ -12,7 +12,7 @@
  * edits a module and runs it again must not rewrite it with the same size within the second it was compiled.
  * The tests' edits today change the size, or come seconds after the module was written.
  */
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, parse } from "node:path";
 import { ROOT } from "./env.js";
@@ -29,10 +29,15 @@ export function setup(): void {
   if (process.env.FLEDGE_TEST_KEEP_PYTHON_ENV) return;
   delete process.env.PYTHONDONTWRITEBYTECODE;
   process.env.PYTHONPYCACHEPREFIX = CACHE;
+  // This run's folder for the tests' fresh virtualenvs (test/generate/project-run.ts freshVenvPath): one
+  // path per worker process, so the cached bytecode of their packages serves every fresh venv after the first.
+  process.env.FLEDGE_TEST_VENV_HOME = mkdtempSync(join(tmpdir(), "fledge-test-venvs-"));
 }
 
 export function teardown(): void {
   if (process.env.FLEDGE_TEST_KEEP_PYTHON_ENV) return;
+  const venvs = process.env.FLEDGE_TEST_VENV_HOME;
+  if (venvs) rmSync(venvs, { recursive: true, force: true });
   // The project venv's bytecode is kept for the next run; that of deleted temp folders would only pile up.
   rmSync(tempPart(), { recursive: true, force: true });
 }
