@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { threadId } from "node:worker_threads";
 import { applyFixes, runChecks } from "../../src/analysis/index.js";
 import type { Extraction } from "../../src/generate/index.js";
 import { applyWrites, extractProject, initExtract, planWrites } from "../../src/generate/index.js";
@@ -106,15 +107,15 @@ export function uvPath(): string | undefined {
 
 /**
  * The path for a fresh virtualenv: `<dir>/venv`, or, under vitest (test/helpers/python-bytecode.ts sets
- * FLEDGE_TEST_VENV_HOME), one path per worker process, the previous virtualenv there deleted first. A worker
- * runs its files one at a time, and the bytecode Python caches for the packages (pandas, scikit-learn,
- * pytest…) is keyed by path: every fresh virtualenv after the first reuses it instead of compiling them
- * again. The virtualenv is as fresh as before: only what the caller installs is in it.
+ * FLEDGE_TEST_VENV_HOME), one path per worker (process and thread), the previous virtualenv there deleted
+ * first. A worker runs its files one at a time, and the bytecode Python caches for the packages (pandas,
+ * scikit-learn, pytest…) is keyed by path: every fresh virtualenv after the first reuses it instead of
+ * compiling them again. The virtualenv is as fresh as before: only what the caller installs is in it.
  */
 export function freshVenvPath(dir: string): string {
   const home = process.env.FLEDGE_TEST_VENV_HOME;
   if (!home) return join(dir, "venv");
-  const path = join(home, `worker-${process.pid}`, "venv");
+  const path = join(home, `worker-${process.pid}-${threadId}`, "venv");
   rmSync(path, { recursive: true, force: true });
   return path;
 }
