@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 900_000,
     pool: "forks",
+    // As in vitest.config.ts: the Python children (Airflow, KFP, the project's pipeline) keep their bytecode.
+    globalSetup: ["test/helpers/python-bytecode.ts"],
   },
 });
