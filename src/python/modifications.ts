@@ -216,9 +216,7 @@ const READ_ONLY_PREFIXES = [
 ];
 
 function fieldOf(n: SNode, f: string): SNode | undefined {
-  const children = n.children;
-  for (let k = 0; k < children.length; k++) if (children[k]!.field === f) return children[k];
-  return undefined;
+  return n.children.find((c) => c.field === f);
 }
 
 /** Whether the node's text is `word` (the length is compared first: most texts differ in it, and cost no slice). */

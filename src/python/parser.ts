@@ -408,28 +408,19 @@ function isPlainString(source: string, start: number): boolean {
 }
 
 /**
- * Named children, without comments (read-only: when every child qualifies, which the fast copy makes the common
- * case by leaving out anonymous tokens, this is `children` itself rather than a copy).
+ * Named children, without comments. (The array builtins, not hand-written loops: in the single pass of
+ * `fledge check` these run before the JIT has optimised them, where a builtin is much faster than an interpreted
+ * loop — fresh-process A/B on the corpus order: the loop versions cost the 12th notebook, the largest, +19%.)
  */
 export function namedChildren(n: SNode): SNode[] {
-  if (n.kids === undefined) {
-    const children = n.children;
-    let k = 0;
-    while (k < children.length && children[k]!.named && children[k]!.type !== "comment") k++;
-    n.kids = k === children.length ? children : children.filter((c) => c.named && c.type !== "comment");
-  }
+  if (n.kids === undefined) n.kids = n.children.filter((c) => c.named && c.type !== "comment");
   return n.kids;
 }
 
 export function childByField(n: SNode, f: string): SNode | undefined {
-  const children = n.children;
-  for (let k = 0; k < children.length; k++) if (children[k]!.field === f) return children[k];
-  return undefined;
+  return n.children.find((c) => c.field === f);
 }
 
 export function childrenByField(n: SNode, f: string): SNode[] {
-  const out: SNode[] = [];
-  const children = n.children;
-  for (let k = 0; k < children.length; k++) if (children[k]!.field === f) out.push(children[k]!);
-  return out;
+  return n.children.filter((c) => c.field === f);
 }
