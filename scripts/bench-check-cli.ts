@@ -6,6 +6,8 @@
  *
  *   npm run bench:check-cli -- [folder] [--processes N] [--variants cached,compiled,modules] [--json]
  *                              [--node-flags "--flag …"]   (V8/Node flags for the measured processes, to try some)
+ *                              [--analysis-cache]          (through a warm per-cell analysis cache, as a re-check
+ *                                                           is: a priming run fills it; default --no-cache)
  *
  * Variants, run in turn in each round so that they share the machine's load:
  * - cached: bin/fledge.js with a code cache made by an earlier run (what every run after the first one gets);
@@ -52,9 +54,11 @@ function runOnce(
   work: string,
   compileCache: string,
   nodeFlags: string[],
+  analysisCache: string | undefined,
 ): Run {
   const timings = join(work, `timings-${variant}.json`);
-  const args = ["check", "--no-cache", "--format", "json", "--timings", timings, folder];
+  const cacheArgs = analysisCache ? ["--cache-dir", analysisCache] : ["--no-cache"];
+  const args = ["check", ...cacheArgs, "--format", "json", "--timings", timings, folder];
   const main = pathToFileURL(join(ROOT, "dist", "cli", "main.js")).href;
   const argv =
     variant === "modules"
@@ -114,18 +118,23 @@ function main(): void {
   }
   const processes = Number(flag("--processes") ?? 3);
   const nodeFlags = flag("--node-flags")?.split(" ").filter(Boolean) ?? [];
+  const withCache = args.includes("--analysis-cache");
   const variants = (flag("--variants")?.split(",") ?? VARIANTS) as Variant[];
   for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
 
   const work = mkdtempSync(join(tmpdir(), "fledge-bench-cli-"));
   const compileCache = join(work, "v8");
+  const analysisCache = withCache ? join(work, "analysis") : undefined;
   const loadBefore = loadavg();
   const runs = new Map<Variant, Run[]>(variants.map((v) => [v, []]));
   try {
-    // Makes the code cache the "cached" runs find (a first run writes it).
-    if (variants.includes("cached")) runOnce("cached", folder, work, compileCache, nodeFlags);
+    // Makes the code cache the "cached" runs find (a first run writes it), and fills the analysis cache.
+    if (variants.includes("cached") || analysisCache) {
+      runOnce("cached", folder, work, compileCache, nodeFlags, analysisCache);
+    }
     for (let k = 0; k < processes; k++) {
-      for (const v of variants) runs.get(v)!.push(runOnce(v, folder, work, compileCache, nodeFlags));
+      for (const v of variants)
+        runs.get(v)!.push(runOnce(v, folder, work, compileCache, nodeFlags, analysisCache));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -136,6 +145,7 @@ function main(): void {
     folder,
     processes,
     nodeFlags,
+    analysisCache: withCache,
     loadAverage: { before: loadBefore.map((x) => +x.toFixed(2)), after: loadAfter.map((x) => +x.toFixed(2)) },
   };
   const lines: string[] = [];
@@ -184,7 +194,7 @@ function main(): void {
     return;
   }
   console.log(
-    `fledge check --no-cache over ${folder}: ${processes} fresh processes per variant; load average ${loadBefore[0]!.toFixed(2)} -> ${loadAfter[0]!.toFixed(2)}`,
+    `fledge check ${withCache ? "with a warm analysis cache" : "--no-cache"} over ${folder}: ${processes} fresh processes per variant; load average ${loadBefore[0]!.toFixed(2)} -> ${loadAfter[0]!.toFixed(2)}`,
   );
   for (const l of lines) console.log(l);
 }
