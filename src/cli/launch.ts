@@ -1,6 +1,6 @@
 /**
  * How bin/fledge.js starts the CLI: the bundled CLI (dist/cli.cjs, made by scripts/build-cli.mjs) compiled
- * through V8's code cache, else the compiled ES modules (dist/cli/main.js).
+ * through V8's code cache, else (no bundle, or one older than dist/cli/main.js) the compiled ES modules.
  *
  * Node 20 has no compile cache for ES modules (Node 22's `module.enableCompileCache` is what this does for one
  * script). A `vm.Script` accepts the bytecode V8 produced for the same source in an earlier run
@@ -16,7 +16,16 @@
  */
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -75,11 +84,17 @@ export async function launchCli(
   options: LaunchOptions = {},
 ): Promise<LaunchedCli> {
   const bundle = options.bundle ?? fileURLToPath(new URL("../cli.cjs", import.meta.url));
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(bundle);
+    // A bundle older than the compiled modules beside it (tsc was run again, not the whole build) would run
+    // stale code: the modules are then used.
+    const modules = statOrUndefined(join(dirname(bundle), "cli", "main.js"));
+    if (!modules || modules.mtimeMs <= statSync(bundle).mtimeMs) bytes = readFileSync(bundle);
   } catch {
-    // No bundle (a build by tsc alone): the ES modules.
+    bytes = undefined;
+  }
+  if (!bytes) {
+    // No bundle (a build by tsc alone), or a stale one: the ES modules.
     const { main } = await import("./main.js");
     return { main, source: "modules", finish() {} };
   }
@@ -131,6 +146,14 @@ export async function launchCli(
       }
     },
   };
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Atomically writes the cache, then removes this command's caches of other builds (same Node, same platform). */

@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -143,6 +144,19 @@ describe("launchCli", () => {
     const off = await launchCli("check", { bundle, cacheDir: null });
     expect(off.source).toBe("compiled");
     off.finish();
+  });
+
+  it("uses the compiled modules when the bundle is older than them (tsc run again without the bundler)", async () => {
+    const dir = tempDir();
+    const bundle = fakeBundle(dir);
+    mkdirSync(join(dir, "cli"));
+    writeFileSync(join(dir, "cli", "main.js"), "// compiled later\n");
+    const past = (Date.now() - 60_000) / 1000;
+    utimesSync(bundle, past, past);
+    expect((await launchCli("check", { bundle, cacheDir: null })).source).toBe("modules");
+    const later = (Date.now() + 60_000) / 1000;
+    utimesSync(bundle, later, later);
+    expect((await launchCli("check", { bundle, cacheDir: null })).source).toBe("compiled");
   });
 
   it("falls back to the compiled modules when there is no bundle", async () => {
