@@ -19,7 +19,14 @@ if (argv[0] === "sync") {
 } else {
   setFlagsFromString("--interrupt-budget=600000");
 }
-const { launchCli } = await import("../dist/cli/launch.js");
-const cli = await launchCli(argv[0]);
-process.exitCode = await cli.main(argv);
-cli.finish();
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  // Answered without loading the CLI (what `main` prints for it too).
+  const { readFileSync } = await import("node:fs");
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  process.stdout.write(`fledge ${pkg.version}\n`);
+} else {
+  const { launchCli } = await import("../dist/cli/launch.js");
+  const cli = await launchCli(argv[0]);
+  process.exitCode = await cli.main(argv);
+  cli.finish();
+}

@@ -198,6 +198,16 @@ describe("the bundled CLI (bin/fledge.js → dist/cli.cjs)", () => {
     expect(readdirSync(cacheDir).some((f) => f.endsWith("-check.bin"))).toBe(true);
   });
 
+  it("answers --version without loading the CLI, as the CLI does", async () => {
+    const expected = await runCli(["--version"]);
+    for (const flag of ["--version", "-V"]) {
+      const run = spawnSync(process.execPath, [join(ROOT, "bin", "fledge.js"), flag], { encoding: "utf8" });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(expected.stdout);
+    }
+    expect(expected.stdout).toMatch(/^fledge \d+\.\d+\.\d+/);
+  });
+
   it("lays out an SVG map with the bundled Graphviz", () => {
     const out = join(tempDir(), "map.svg");
     mkdirSync(join(out, ".."), { recursive: true });
