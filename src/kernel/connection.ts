@@ -111,6 +111,7 @@ export class Channels {
   private readonly iopub: Zmq.Subscriber;
   private hb: Zmq.Request;
   private closed = false;
+  private stdinUp = false;
   private readonly info: ConnectionInfo;
   /** Problems decoding received messages (bad signatures, malformed frames), newest last. */
   readonly problems: string[] = [];
@@ -126,6 +127,11 @@ export class Channels {
     this.stdin = new zmq.Dealer({ linger: 0, routingId });
     this.iopub = new zmq.Subscriber({ linger: 0 });
     this.hb = this.newHeartbeat();
+    // The kernel's stdin ROUTER drops an `input_request` to a client it has not met yet (and ipykernel then waits
+    // for the reply forever): the kernel counts as ready only once this socket has connected (see `stdinReady`).
+    this.stdin.events.on("connect", () => {
+      this.stdinUp = true;
+    });
     this.shell.connect(url(info, info.shell_port));
     this.control.connect(url(info, info.control_port));
     this.stdin.connect(url(info, info.stdin_port));
@@ -165,6 +171,11 @@ export class Channels {
         if (!this.closed) this.problems.push(`${channel}: ${(err as Error).message}`);
       }
     })();
+  }
+
+  /** Whether the stdin socket has connected to the kernel (ZeroMQ retries a refused connection every 100 ms). */
+  get stdinReady(): boolean {
+    return this.stdinUp;
   }
 
   /** Sends a message on shell, control or stdin. */

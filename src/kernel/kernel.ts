@@ -417,19 +417,24 @@ export class Kernel {
   /**
    * Waits for the kernel to answer `kernel_info_request`. The first request waits in ZeroMQ's queue
    * until the kernel binds; more are sent until IOPub has delivered something too (ipykernel ≥ 7 sends
-   * `iopub_welcome`, older ones publish the status of each request), so no output can be missed.
+   * `iopub_welcome`, older ones publish the status of each request), so no output can be missed, and until the
+   * stdin socket has connected, so an `input()` in the first cell gets its end-of-file answer.
    */
   async ready(deadline: number, signal: AbortSignal | undefined, iopubSeen: () => boolean): Promise<void> {
     let info: KernelInfoReplyContent | undefined;
+    let infoAt = 0;
     while (Date.now() < deadline && this.proc.alive && !this.deathInfo) {
       if (signal?.aborted) throw new FledgeError("E_USER_CODE", "interrupted while starting the kernel");
       const { msgId, pending, done } = this.request("shell", "kernel_info_request", {}, false);
       const waitMs = info ? 100 : deadline - Date.now();
       const outcome = await this.waitFor(done, waitMs, signal);
       this.pending.delete(msgId);
-      if (outcome === "done" && pending.reply)
+      if (outcome === "done" && pending.reply) {
         info = pending.reply.content as unknown as KernelInfoReplyContent;
-      if (info && iopubSeen()) break;
+        infoAt ||= Date.now();
+      }
+      // stdin: a socket that has not reported its connection 5 s after the kernel answered is not waited for.
+      if (info && iopubSeen() && (this.channels.stdinReady || Date.now() - infoAt > 5_000)) break;
       if (info) await sleep(20);
     }
     if (info) {
