@@ -21,23 +21,39 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
 const ES_ONLY = { "@hpcc-js/wasm-graphviz": "vendor/graphviz.cjs" };
-const external = Object.keys(pkg.dependencies).filter((name) => !(name in ES_ONLY));
+/**
+ * Plain JavaScript packages bundled in, so that the code cache covers them too (loading yaml from node_modules
+ * cost 28 ms at every start that read an environment.yml). Their factories still run on first use: the modules
+ * that load them lazily (`createRequire(import.meta.url)("yaml")`) get a plain `require`, which the bundle runs
+ * when it is reached.
+ */
+const BUNDLED = ["yaml", "smol-toml", "ignore", "diff"];
+const LAZY_REQUIRE = new RegExp(
+  `(?:createRequire\\(import\\.meta\\.url\\)|requireDependency)\\((["'])(${BUNDLED.join("|")})\\1\\)`,
+  "g",
+);
+const external = Object.keys(pkg.dependencies).filter((name) => !(name in ES_ONLY) && !BUNDLED.includes(name));
 /** Defined once at the top of the bundle, where `require` and `__dirname` are the bundle's own. */
 const URL_OF = "__fledgeModuleUrl";
 const banner = `var ${URL_OF} = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;`;
 const dist = join(root, "dist");
 
-/** Replaces `import.meta.url` in every dist module with an expression giving that module's own file URL. */
+/**
+ * In every dist module: lazy loads of a bundled package become plain `require`s, and `import.meta.url` an
+ * expression giving that module's own file URL.
+ */
 const moduleUrls = {
   name: "module-urls",
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
-      if (!text.includes("import.meta.url")) return undefined;
       const rel = relative(dist, args.path).split(sep).join("/");
       if (rel.startsWith("..")) return undefined;
+      const text = await readFile(args.path, "utf8");
+      if (!text.includes("import.meta.url") && !text.includes("requireDependency(")) return undefined;
       return {
-        contents: text.replaceAll("import.meta.url", `${URL_OF}(${JSON.stringify(rel)})`),
+        contents: text
+          .replace(LAZY_REQUIRE, (_m, _q, name) => `require(${JSON.stringify(name)})`)
+          .replaceAll("import.meta.url", `${URL_OF}(${JSON.stringify(rel)})`),
         loader: "js",
       };
     });

@@ -198,6 +198,27 @@ describe("the bundled CLI (bin/fledge.js → dist/cli.cjs)", () => {
     expect(readdirSync(cacheDir).some((f) => f.endsWith("-check.bin"))).toBe(true);
   });
 
+  it("reads TOML settings and YAML headers with the packages bundled in (smol-toml, yaml)", () => {
+    const dir = tempDir();
+    copyFileSync(fixture, join(dir, "a.ipynb"));
+    writeFileSync(join(dir, "pyproject.toml"), '[tool.fledge]\nignore = ["FL101"]\n');
+    const bin = join(ROOT, "bin", "fledge.js");
+    const env = { ...process.env, FLEDGE_NO_COMPILE_CACHE: "1", NO_COLOR: "1" };
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], { cwd: dir, env, encoding: "utf8" });
+    const checked = run("check", "--no-cache", "--format", "json", "a.ipynb");
+    expect(checked.stderr).toBe("");
+    expect(JSON.parse(checked.stdout).files[0].findings.map((f: { code: string }) => f.code)).not.toContain(
+      "FL101",
+    );
+    expect(run("sync", "a.ipynb").status).toBe(0);
+    expect(readFileSync(join(dir, "a.py"), "utf8")).toMatch(/^# ---\n# jupyter:\n/);
+    // The second run parses a.py's YAML header to find the pair unchanged.
+    const again = run("sync", "a.ipynb");
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("already in sync");
+  });
+
   it("answers --version without loading the CLI, as the CLI does", async () => {
     const expected = await runCli(["--version"]);
     for (const flag of ["--version", "-V"]) {
