@@ -32,7 +32,9 @@ const LAZY_REQUIRE = new RegExp(
   `(?:createRequire\\(import\\.meta\\.url\\)|requireDependency)\\((["'])(${BUNDLED.join("|")})\\1\\)`,
   "g",
 );
-const external = Object.keys(pkg.dependencies).filter((name) => !(name in ES_ONLY) && !BUNDLED.includes(name));
+const external = Object.keys(pkg.dependencies).filter(
+  (name) => !(name in ES_ONLY) && !BUNDLED.includes(name),
+);
 /** Defined once at the top of the bundle, where `require` and `__dirname` are the bundle's own. */
 const URL_OF = "__fledgeModuleUrl";
 const banner = `var ${URL_OF} = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, rel)).href;`;
