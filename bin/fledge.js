@@ -28,5 +28,5 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   const { launchCli } = await import("../dist/cli/launch.js");
   const cli = await launchCli(argv[0]);
   process.exitCode = await cli.main(argv);
-  cli.finish();
+  cli.finish(process.exitCode, argv);
 }

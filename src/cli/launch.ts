@@ -37,8 +37,12 @@ export interface LaunchedCli {
   main(argv: string[]): Promise<ExitCode>;
   /** Where the code came from: the bundle through a cache (`cached`), the bundle compiled afresh, or dist/. */
   readonly source: "cached" | "compiled" | "modules";
-  /** Stores the code cache when this run made one worth keeping. Never throws. */
-  finish(): void;
+  /**
+   * Stores the code cache when this run made one worth keeping: none was used, and the command did its work
+   * (exit 0 or 1, not `--help`). A cache holds what its run compiled and is kept while valid, so a usage error
+   * or a help text must not be the run that makes it. Never throws.
+   */
+  finish(exitCode?: number, argv?: readonly string[]): void;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -137,8 +141,9 @@ export async function launchCli(
   return {
     main,
     source: accepted ? "cached" : "compiled",
-    finish() {
+    finish(exitCode = 0, argv = []) {
       if (!file || !dir || accepted) return;
+      if ((exitCode !== 0 && exitCode !== 1) || argv.includes("--help") || argv.includes("-h")) return;
       try {
         writeCache(dir, file, kind, script.createCachedData());
       } catch {

@@ -81,6 +81,18 @@ describe("launchCli", () => {
     expect(statSync(join(cacheDir, files[0]!)).mtimeMs).toBe(written);
   });
 
+  it("stores no cache from a run that only printed help or failed on its arguments", async () => {
+    const dir = tempDir();
+    const bundle = fakeBundle(dir);
+    const cacheDir = join(dir, "cache");
+    (await launchCli("check", { bundle, cacheDir })).finish(2, ["check", "--bad"]);
+    (await launchCli("check", { bundle, cacheDir })).finish(0, ["check", "--help"]);
+    (await launchCli("check", { bundle, cacheDir })).finish(0, ["check", "-h"]);
+    expect(existsSync(cacheDir)).toBe(false);
+    (await launchCli("check", { bundle, cacheDir })).finish(1, ["check", "nb.ipynb"]);
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+  });
+
   it("keeps one cache per command", async () => {
     const dir = tempDir();
     const bundle = fakeBundle(dir);
