@@ -6,8 +6,8 @@
 // Why: Node 20 cannot cache compiled ES modules, and a fresh `fledge check` spent a fifth of its CPU loading,
 // parsing and lazily compiling ~45 modules. One script can be compiled from a cache made by an earlier run.
 //
-// - Packages stay external (required from node_modules at run time, as before), so the bundle holds only
-//   fledge's own code. Every `import()` becomes a `require` (a `vm.Script` can only `import()` through an
+// - Packages stay external (required from node_modules at run time, as before), except the plain JavaScript
+//   ones listed in BUNDLED below. Every `import()` becomes a `require` (a `vm.Script` can only `import()` through an
 //   experimental API that prints a warning), so @hpcc-js/wasm-graphviz, an ES module only, which Node 20 cannot
 //   `require`, is converted on its own to dist/vendor/graphviz.cjs (0.8 MB, its WebAssembly inlined, loaded only
 //   by `map --format svg|html`), and the bundle requires that file.
@@ -66,7 +66,8 @@ const moduleUrls = {
 const converted = {
   name: "es-only-packages",
   setup(b) {
-    b.onResolve({ filter: /^@hpcc-js\/wasm-graphviz$/ }, (args) => ({
+    const names = Object.keys(ES_ONLY).map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+    b.onResolve({ filter: new RegExp(`^(?:${names.join("|")})$`) }, (args) => ({
       path: `./${ES_ONLY[args.path]}`,
       external: true,
     }));

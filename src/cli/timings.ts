@@ -1,6 +1,6 @@
 /**
  * `fledge check --timings FILE`: how long each notebook took, by phase, written as JSON — to find the notebooks
- * that are slow to check, and what `npm run bench:check -- --cli` measures (the CLI as users run it, bundle and
+ * that are slow to check, and what `npm run bench:check-cli` measures (the CLI as users run it, bundle and
  * code cache included, rather than a copy of its loop).
  *
  * Phases of one notebook: `read` (the file, its configuration and environment), `analysis` (the per-cell cache

@@ -261,6 +261,7 @@ export const command: Command = {
       throw new FledgeError("E_USAGE", "--cache-dir makes no sense with --no-cache");
     }
     if (args.values["cache-dir"] === "") throw new FledgeError("E_USAGE", "--cache-dir needs a folder");
+    if (args.values.timings === "") throw new FledgeError("E_USAGE", "--timings needs a file name");
     if (args.positionals.length === 0) {
       throw new FledgeError("E_USAGE", "no notebook given", {
         hint: "Usage: fledge check <notebook or folder>…",
@@ -291,7 +292,6 @@ async function runCheck(args: ParsedArgs, ctx: CliContext, format: Format): Prom
   }
   const single = targets.length === 1 && targets[0]!.explicit;
   const timingsFile = args.values.timings as string | undefined;
-  if (timingsFile === "") throw new FledgeError("E_USAGE", "--timings needs a file name");
   const timer = timingsFile === undefined ? undefined : new CheckTimings();
   const analyze = analyzer(args, ctx, timer);
 
