@@ -4,6 +4,7 @@
  * string or a comment and every offset maps back to the user's text. IPython lines (`%…`, `!…`) are blanked
  * in the code view too; the rules that need them read `magicLines`.
  */
+import { rowOf } from "../python/parser.js";
 
 export interface StringLiteral {
   /** The literal's content without prefix and quotes (escapes left as written). */
@@ -76,7 +77,7 @@ export function scanPython(source: string): ScannedSource {
         const nl = source.indexOf("\n", j);
         const lineEnd = nl === -1 ? n : nl;
         const text = source.slice(j, lineEnd);
-        magicLines.push({ text: text.replace(/\r$/, ""), start: j, line: lineIndex(lineStarts, j) + 1 });
+        magicLines.push({ text: text.replace(/\r$/, ""), start: j, line: rowOf(lineStarts, j) + 1 });
         blank(j, lineEnd);
         i = lineEnd;
         continue;
@@ -148,23 +149,12 @@ function blanked(text: string): string {
   return text.replace(/[^\r\n]/g, " ");
 }
 
-function lineIndex(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** 1-based line and column (UTF-16 units) of an offset. */
 export function positionOf(
   scanned: Pick<ScannedSource, "lineStarts">,
   offset: number,
 ): { line: number; column: number } {
-  const li = lineIndex(scanned.lineStarts, offset);
+  const li = rowOf(scanned.lineStarts, offset);
   return { line: li + 1, column: offset - scanned.lineStarts[li]! + 1 };
 }
 

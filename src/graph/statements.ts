@@ -7,6 +7,7 @@
  * Everything here is computed from the saved notebook text; nothing is run.
  */
 import type { Cell } from "../notebook/types.js";
+import { rowOf } from "../python/parser.js";
 import { type CallShape, cellShapes, type ExpressionShape, type StatementShape } from "../python/shape.js";
 import type {
   CellAnalysis,
@@ -76,14 +77,8 @@ export function offsetOf(starts: number[], line: number, column: number): number
 /** The span of `[from, to)` offsets of a cell source. */
 export function spanOf(starts: number[], from: number, to: number): Span {
   const locate = (off: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: off - starts[lo]! + 1 };
+    const row = rowOf(starts, off);
+    return { line: row + 1, column: off - starts[row]! + 1 };
   };
   const a = locate(from);
   const b = locate(to);
