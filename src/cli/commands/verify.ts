@@ -151,7 +151,17 @@ export const command: Command = {
     const rtol = positive(v.rtol, "--rtol") ?? 1e-7;
     const atol = positive(v.atol, "--atol") ?? 1e-12;
     const signals = [ctx.signal];
-    if (timeoutMs !== undefined) signals.push(AbortSignal.timeout(timeoutMs));
+    // Not AbortSignal.timeout: Node 20 lets a timeout signal that only AbortSignal.any refers to be garbage
+    // collected before it fires (it then never aborts, and --timeout is ignored). This controller is kept alive
+    // by its own timer, which is unref'd so that it never holds the process open.
+    if (timeoutMs !== undefined) {
+      const limit = new AbortController();
+      setTimeout(
+        () => limit.abort(new DOMException("the time limit was reached", "TimeoutError")),
+        timeoutMs,
+      ).unref();
+      signals.push(limit.signal);
+    }
     const signal = AbortSignal.any(signals);
     const { verifyProject } = await import("../../verify/verify.js");
     const progress = new Progress(ctx);
